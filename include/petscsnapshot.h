@@ -1,0 +1,142 @@
+/*
+   petsc-snapshot: "git stash for timesteps" for PETSc applications.
+
+   Public C interface. Usable from C and C++; contains no C++.
+*/
+#ifndef PETSCSNAPSHOT_H
+#define PETSCSNAPSHOT_H
+
+#include <petscdm.h>
+#include <petscviewer.h>
+
+#define PETSCSNAPSHOT_VERSION_MAJOR 0
+#define PETSCSNAPSHOT_VERSION_MINOR 1
+#define PETSCSNAPSHOT_VERSION_PATCH 0
+
+/*S
+   PetscSnapshot - captures the mutable state of one or more `DM`s (coordinates, declared `Vec`s and user state,
+   swarm particles, ...) and restores it exactly: "git stash for timesteps".
+
+   Level: beginner
+
+.seealso: `PetscSnapshotCreate()`, `PetscSnapshotCapture()`, `PetscSnapshotRestore()`, `PetscSnapshotType`
+S*/
+typedef struct _p_PetscSnapshot *PetscSnapshot;
+
+/*J
+   PetscSnapshotType - where a `PetscSnapshot` keeps what it captured
+
+   Level: beginner
+
+.seealso: `PetscSnapshotSetType()`, `PETSCSNAPSHOTMEMORY`
+J*/
+typedef const char *PetscSnapshotType;
+#define PETSCSNAPSHOTMEMORY "memory"
+
+/*S
+   PetscSnapshotRecord - the storage-neutral view of one `DM`'s entry in a `PetscSnapshot`, handed to capture,
+   check and restore hooks. Hooks put and get named arrays through it and never see where the data lives.
+
+   Level: advanced
+
+.seealso: `PetscSnapshotRegisterDMHook()`, `PetscSnapshotRecordPutArray()`, `PetscSnapshotRecordGetArray()`
+S*/
+typedef struct _n_PetscSnapshotRecord *PetscSnapshotRecord;
+
+/*E
+   PetscSnapshotRecordKind - what a named array in a `PetscSnapshotRecord` came from
+
+   Level: advanced
+
+.seealso: `PetscSnapshotRecordPutArray()`, `PetscSnapshotRecordPutVec()`
+E*/
+typedef enum {
+  PETSCSNAPSHOT_RECORD_ARRAY,
+  PETSCSNAPSHOT_RECORD_VEC
+} PetscSnapshotRecordKind;
+
+/*S
+   PetscSnapshotRecordInfo - description of one named array held in a `PetscSnapshotRecord`
+
+   Fields:
++  kind - `PETSCSNAPSHOT_RECORD_ARRAY` or `PETSCSNAPSHOT_RECORD_VEC`
+.  type - the `PetscDataType` of the values (`PETSC_STRUCT` for opaque bytes)
+.  bs   - values per item (for `PETSC_STRUCT`, bytes per item)
+.  n    - number of items on this rank
+-  N    - number of items on all ranks (-1 when not known, for plain arrays)
+
+   Level: advanced
+
+.seealso: `PetscSnapshotRecordGetInfo()`
+S*/
+typedef struct {
+  PetscSnapshotRecordKind kind;
+  PetscDataType           type;
+  PetscInt                bs;
+  PetscInt                n;
+  PetscInt                N;
+} PetscSnapshotRecordInfo;
+
+/*S
+   PetscSnapshotHookFn - a capture, check or restore hook for one kind of `DM` state
+
+   Calling Sequence:
+$  PetscErrorCode hook(PetscSnapshotRecord rec, DM dm, void *ctx)
++  rec - the `DM`'s entry in the snapshot
+.  dm  - the `DM`
+-  ctx - the context given to `PetscSnapshotRegisterDMHook()`
+
+   Notes:
+   A check hook must not change anything. It reports a mismatch with `PetscSnapshotRecordRefuse()` rather than raising
+   an error, so that the refusal is reduced over the communicator and raised on every rank.
+
+   Level: advanced
+
+.seealso: `PetscSnapshotRegisterDMHook()`
+S*/
+typedef PetscErrorCode (*PetscSnapshotHookFn)(PetscSnapshotRecord, DM, void *);
+
+PETSC_EXTERN PetscClassId      PETSCSNAPSHOT_CLASSID;
+PETSC_EXTERN PetscFunctionList PetscSnapshotList;
+
+PETSC_EXTERN PetscErrorCode PetscSnapshotInitializePackage(void);
+PETSC_EXTERN PetscErrorCode PetscSnapshotFinalizePackage(void);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRegister(const char[], PetscErrorCode (*)(PetscSnapshot));
+
+PETSC_EXTERN PetscErrorCode PetscSnapshotCreate(MPI_Comm, PetscSnapshot *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetType(PetscSnapshot, PetscSnapshotType);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetType(PetscSnapshot, PetscSnapshotType *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetOptionsPrefix(PetscSnapshot, const char[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotAppendOptionsPrefix(PetscSnapshot, const char[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot, const char *[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetUp(PetscSnapshot);
+PETSC_EXTERN PetscErrorCode PetscSnapshotView(PetscSnapshot, PetscViewer);
+PETSC_EXTERN PetscErrorCode PetscSnapshotViewFromOptions(PetscSnapshot, PetscObject, const char[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotReset(PetscSnapshot);
+PETSC_EXTERN PetscErrorCode PetscSnapshotDestroy(PetscSnapshot *);
+
+PETSC_EXTERN PetscErrorCode PetscSnapshotCapture(PetscSnapshot, DM);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRestore(PetscSnapshot, DM);
+PETSC_EXTERN PetscErrorCode PetscSnapshotHasDM(PetscSnapshot, DM, PetscBool *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot, PetscInt *);
+
+/* What else belongs to a DM's state */
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddState(DM, const char[], PetscObject);
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMRemoveState(DM, const char[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetStateKeys(DM, PetscInt *, const char **[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetState(DM, const char[], PetscObject *);
+
+/* Extending: hooks per DM type and the storage-neutral record they write to */
+PETSC_EXTERN PetscErrorCode PetscSnapshotRegisterDMHook(const char[], DMType, PetscSnapshotHookFn, PetscSnapshotHookFn, PetscSnapshotHookFn, void *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetDMName(PetscSnapshotRecord, const char *[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutArray(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, const void *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutVec(PetscSnapshotRecord, const char[], Vec);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetInfo(PetscSnapshotRecord, const char[], PetscBool *, PetscSnapshotRecordInfo *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetArray(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, void *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetVec(PetscSnapshotRecord, const char[], Vec);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordCheckVec(PetscSnapshotRecord, const char[], Vec, const char[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetNames(PetscSnapshotRecord, const char[], PetscInt *, const char **[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordRefuse(PetscSnapshotRecord, const char[], ...) PETSC_ATTRIBUTE_FORMAT(2, 3);
+
+#endif

@@ -1,0 +1,17 @@
+/* The built-in hooks, in the order they run: layout checks first, then coordinates, then declared state. */
+#include "../include/snapshotimpl.hpp"
+#include "builtin.hpp"
+
+namespace petscsnapshot
+{
+
+PetscErrorCode RegisterBuiltinHooks(void)
+{
+  PetscFunctionBegin;
+  PetscCall(RegisterLayoutHooks());
+  PetscCall(RegisterCoordinateHooks());
+  PetscCall(RegisterStateHooks());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot

@@ -1,0 +1,12 @@
+/* Registration of the built-in DM hooks (one function per hooks file). */
+#ifndef PETSCSNAPSHOT_BUILTIN_HPP
+#define PETSCSNAPSHOT_BUILTIN_HPP
+
+namespace petscsnapshot
+{
+PETSC_INTERN PetscErrorCode RegisterLayoutHooks(void);
+PETSC_INTERN PetscErrorCode RegisterCoordinateHooks(void);
+PETSC_INTERN PetscErrorCode RegisterStateHooks(void);
+} // namespace petscsnapshot
+
+#endif

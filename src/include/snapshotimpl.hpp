@@ -1,0 +1,126 @@
+/*
+   Private implementation header of petsc-snapshot (C++17). Not installed.
+
+   Three axes (see docs/design.md):
+     interface  - the PetscSnapshot object, the Capture/Restore drivers, the record API (src/interface)
+     hooks      - what to save for each DM type; they speak only to PetscSnapshotRecord (src/hooks)
+     storage    - where the bytes live; implements PetscSnapshotOps' write/read/drop (src/storage/<type>)
+*/
+#ifndef PETSCSNAPSHOT_IMPL_HPP
+#define PETSCSNAPSHOT_IMPL_HPP
+
+#include <petscsnapshot.h>
+#include <petsc/private/petscimpl.h>
+#include "compat.h"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/* Argument checks that stay in optimized builds (PetscValidHeaderSpecific compiles to nothing there). */
+#define PetscSnapshotValid(s, arg) \
+  do { \
+    PetscCheck((s), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null PetscSnapshot (argument %d)", (int)(arg)); \
+    PetscCheck(((PetscObject)(s))->classid == PETSCSNAPSHOT_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Argument %d is not a PetscSnapshot", (int)(arg)); \
+  } while (0)
+#define PetscSnapshotValidDM(d, arg) \
+  do { \
+    PetscCheck((d), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null DM (argument %d)", (int)(arg)); \
+    PetscCheck(((PetscObject)(d))->classid == DM_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Argument %d is not a DM", (int)(arg)); \
+  } while (0)
+
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Capture;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Restore;
+
+namespace petscsnapshot
+{
+
+/* One named array of one DM entry. The inventory part (info, bytes) belongs to the interface; storage/capacity
+   belong to the storage type, which may leave them unused. */
+struct Slot {
+  PetscSnapshotRecordInfo info{};
+  size_t                  bytes    = 0;
+  void                   *storage  = nullptr;
+  size_t                  capacity = 0;
+  bool                    seen     = false; /* written by the current capture */
+};
+
+using SlotMap = std::map<std::string, Slot, std::less<>>;
+
+/* Everything the snapshot holds for one DM, keyed in the snapshot by the DM's name. */
+struct Entry {
+  std::string   name;
+  std::string   dmType;
+  PetscObjectId dmId     = 0; /* the DM this entry is bound to: the last one captured or restored */
+  PetscMPIInt   commSize = 0;
+  PetscInt      captures = 0;
+  SlotMap       slots;
+};
+
+using EntryMap = std::map<std::string, Entry, std::less<>>;
+
+/* A hook registered for a DM type ("" for every DM). */
+struct Hook {
+  std::string         name;
+  std::string         dmType;
+  PetscSnapshotHookFn capture = nullptr;
+  PetscSnapshotHookFn check   = nullptr;
+  PetscSnapshotHookFn restore = nullptr;
+  void               *ctx     = nullptr;
+};
+
+enum class Phase { Capture, Check, Restore };
+
+PETSC_INTERN PetscErrorCode HookRegistryGet(std::vector<Hook> **);
+PETSC_INTERN PetscErrorCode HookRegistryClear(void);
+PETSC_INTERN PetscErrorCode RegisterBuiltinHooks(void);
+
+/* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
+PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
+
+} // namespace petscsnapshot
+
+/* The record handed to hooks: one DM entry of one snapshot, in one phase. */
+struct _n_PetscSnapshotRecord {
+  PetscSnapshot          snap  = nullptr;
+  petscsnapshot::Entry  *entry = nullptr;
+  DM                     dm    = nullptr;
+  petscsnapshot::Phase   phase = petscsnapshot::Phase::Capture;
+  bool                   refused = false;
+  std::string            refusal;
+};
+
+typedef struct _PetscSnapshotOps *PetscSnapshotOps;
+struct _PetscSnapshotOps {
+  PetscErrorCode (*setfromoptions)(PetscSnapshot, PetscSnapshotOptionItems);
+  PetscErrorCode (*setup)(PetscSnapshot);
+  PetscErrorCode (*view)(PetscSnapshot, PetscViewer);
+  PetscErrorCode (*reset)(PetscSnapshot);
+  PetscErrorCode (*destroy)(PetscSnapshot);
+  /* storage: a capture or restore is bracketed by begin/end; write/read move the bytes of one slot */
+  PetscErrorCode (*begincapture)(PetscSnapshot);
+  PetscErrorCode (*endcapture)(PetscSnapshot, PetscBool);
+  PetscErrorCode (*beginrestore)(PetscSnapshot);
+  PetscErrorCode (*endrestore)(PetscSnapshot);
+  PetscErrorCode (*write)(PetscSnapshot, const petscsnapshot::Entry *, const char[], petscsnapshot::Slot *, const void *);
+  PetscErrorCode (*read)(PetscSnapshot, const petscsnapshot::Entry *, const char[], const petscsnapshot::Slot *, void *);
+  PetscErrorCode (*drop)(PetscSnapshot, petscsnapshot::Slot *);
+};
+
+struct _p_PetscSnapshot {
+  PETSCHEADER(struct _PetscSnapshotOps);
+  PetscBool                setupcalled;
+  PetscInt                 captureCount;
+  petscsnapshot::EntryMap *entries; /* owned; created in PetscSnapshotCreate() */
+  void                    *data;    /* the storage type's */
+};
+
+PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot);
+
+/* Byte size of one value of a PetscDataType (PETSC_STRUCT counts bytes, so 1). */
+PETSC_INTERN PetscErrorCode PetscSnapshotDataTypeSize_Internal(PetscDataType, size_t *);
+/* Drop one entry (and its storage) from a snapshot. */
+PETSC_INTERN PetscErrorCode PetscSnapshotDropEntry_Internal(PetscSnapshot, petscsnapshot::EntryMap::iterator);
+
+#endif

@@ -1,0 +1,228 @@
+/* The Capture and Restore drivers: argument and communicator checks, log events, hooks, collective refusals. */
+#include "../include/snapshotimpl.hpp"
+
+#include <cstring>
+
+namespace petscsnapshot
+{
+
+PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::string &message, PetscErrorCode code, const char prefix[])
+{
+  PetscMPIInt rank, size, first;
+  char        text[1024] = {0};
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  first = localFailure ? rank : size;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(PETSC_SUCCESS);
+  if (rank == first) PetscCall(PetscStrncpy(text, message.c_str(), sizeof(text)));
+  PetscCallMPI(MPI_Bcast(text, sizeof(text), MPI_CHAR, first, comm));
+  SETERRQ(comm, code, "%s: %s [detected on rank %d]", prefix, text, first);
+}
+
+/* Run every hook registered for dm's type, in registration order, in one phase. */
+static PetscErrorCode RunHooks(_n_PetscSnapshotRecord &rec, Phase phase)
+{
+  std::vector<Hook> *hooks;
+
+  PetscFunctionBegin;
+  PetscCall(HookRegistryGet(&hooks));
+  rec.phase = phase;
+  for (const Hook &h : *hooks) {
+    PetscBool match = PETSC_TRUE;
+    PetscSnapshotHookFn fn = phase == Phase::Capture ? h.capture : (phase == Phase::Check ? h.check : h.restore);
+
+    if (!fn) continue;
+    if (!h.dmType.empty()) PetscCall(PetscObjectTypeCompare((PetscObject)rec.dm, h.dmType.c_str(), &match));
+    if (match) PetscCall((*fn)(&rec, rec.dm, h.ctx));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckCommunicator(PetscSnapshot snap, DM dm, const char caller[])
+{
+  PetscMPIInt result;
+  const char *name;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_compare(PetscObjectComm((PetscObject)snap), PetscObjectComm((PetscObject)dm), &result));
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  PetscCheck(result == MPI_IDENT || result == MPI_CONGRUENT, PETSC_COMM_SELF, PETSC_ERR_ARG_NOTSAMECOMM, "%s: DM \"%s\" does not live on the snapshot's communicator (or a congruent one)", caller, name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry)
+{
+  _n_PetscSnapshotRecord rec;
+  MPI_Comm               comm = PetscObjectComm((PetscObject)dm);
+  DMType                 type;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetType(dm, &type));
+  PetscCallCXX(entry.dmType = type ? type : "");
+  PetscCallMPI(MPI_Comm_size(comm, &entry.commSize));
+  entry.dmId = ((PetscObject)dm)->id;
+  for (auto &[sname, slot] : entry.slots) slot.seen = false;
+  rec.snap  = snap;
+  rec.entry = &entry;
+  rec.dm    = dm;
+  PetscCall(RunHooks(rec, Phase::Capture));
+  PetscCall(RaiseCollective(comm, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
+  /* arrays a hook no longer writes (a Vec removed from the declared state, say) leave the entry */
+  for (auto it = entry.slots.begin(); it != entry.slots.end();) {
+    if (it->second.seen) {
+      ++it;
+      continue;
+    }
+    PetscTryTypeMethod(snap, drop, &it->second);
+    PetscCallCXX(it = entry.slots.erase(it));
+  }
+  entry.captures++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot
+
+using namespace petscsnapshot;
+
+/*@
+  PetscSnapshotCapture - Captures the mutable state of a `DM` into the snapshot
+
+  Collective
+
+  Input Parameters:
++ snap - the snapshot
+- dm   - the `DM`, on the snapshot's communicator
+
+  Notes:
+  What is captured is decided by the hooks registered for the `DM`'s type (`PetscSnapshotRegisterDMHook()`). Built in:
+  the local coordinates and, when present, the local cell coordinates of any `DM`; the layout of a `DMPLEX` or `DMDA`
+  (checked at restore); every object declared with `PetscSnapshotDMAddState()`.
+
+  The snapshot keys its entries by the `DM`'s name (`PetscObjectSetName()`), never by pointer, so several `DM`s can be
+  captured into one snapshot and the state can be restored into another `DM` with the same name. Capturing the same
+  `DM` again replaces its entry and reuses its buffers. Capturing a different `DM` under a name the snapshot already
+  holds is an error unless the entry was bound to it by a restore; name your `DM`s or call `PetscSnapshotReset()`.
+
+  The snapshot holds copies of the data, never the live objects' arrays: destroying the `DM` or its `Vec`s after a
+  capture is safe. If a capture fails, the `DM`'s entry is dropped (a later restore refuses rather than restoring half
+  of it).
+
+  Level: beginner
+
+.seealso: `PetscSnapshotRestore()`, `PetscSnapshotDMAddState()`, `PetscSnapshotCreate()`, `PetscSnapshotRegisterDMHook()`
+@*/
+PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
+{
+  const char *name;
+  Entry      *entry = nullptr;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscSnapshotValidDM(dm, 2);
+  PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
+  PetscCall(PetscSnapshotSetUp(snap));
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  {
+    auto      it      = snap->entries->find(std::string_view(name));
+    PetscBool foreign = (it != snap->entries->end() && it->second.dmId != ((PetscObject)dm)->id) ? PETSC_TRUE : PETSC_FALSE;
+
+    /* ids differ only if rank-local objects differ, so reduce */
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, MPIU_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
+    PetscCheck(!foreign, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONG,
+               "PetscSnapshotCapture: the snapshot already holds a different DM named \"%s\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", name);
+    if (it == snap->entries->end()) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
+    entry = &it->second;
+    PetscCallCXX(entry->name = name);
+  }
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
+  PetscTryTypeMethod(snap, begincapture);
+  {
+    PetscErrorCode ierr = CaptureEntry(snap, dm, *entry);
+
+    if (ierr) {
+      /* never keep half a capture */
+      PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->find(std::string_view(name))));
+      PetscTryTypeMethod(snap, endcapture, PETSC_FALSE);
+      PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
+      PetscCall(ierr);
+    }
+  }
+  PetscTryTypeMethod(snap, endcapture, PETSC_TRUE);
+  snap->captureCount++;
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotRestore - Restores the state of a `DM` from the snapshot, exactly
+
+  Collective
+
+  Input Parameters:
++ snap - the snapshot
+- dm   - the `DM`; its entry is found by name
+
+  Notes:
+  Restore checks everything before it writes anything: that the snapshot holds an entry for the `DM`, made on the same
+  number of ranks; the `DM`'s layout (chart, section and vector sizes); that the same state is declared with the same
+  sizes. A mismatch on any rank raises `PETSC_ERR_ARG_INCOMP` on every rank, naming the object, with nothing written.
+
+  After a restore the `DM` is consistent: the global coordinate vector is rebuilt from the restored local one, and the
+  coordinate caches PETSc keeps (coordinate field, FVM geometry) are dropped. Restoring does not consume the snapshot:
+  the same state can be restored any number of times.
+
+  Level: beginner
+
+.seealso: `PetscSnapshotCapture()`, `PetscSnapshotDMAddState()`, `PetscSnapshotCreate()`
+@*/
+PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
+{
+  const char            *name;
+  MPI_Comm               comm;
+  PetscMPIInt            size;
+  _n_PetscSnapshotRecord rec;
+  std::string            problem;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscSnapshotValidDM(dm, 2);
+  PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotRestore"));
+  PetscCall(PetscSnapshotSetUp(snap));
+  comm = PetscObjectComm((PetscObject)dm);
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  auto it = snap->entries->find(std::string_view(name));
+  if (it == snap->entries->end()) {
+    std::string held;
+    for (const auto &[n, e] : *snap->entries) held += (held.empty() ? "\"" : ", \"") + n + "\"";
+    PetscCallCXX(problem = "the snapshot holds no DM named \"" + std::string(name) + "\" (" + (held.empty() ? std::string("it is empty: nothing was captured") : "it holds " + held) + ")");
+  } else if (it->second.commSize != size) {
+    PetscCallCXX(problem = "DM \"" + std::string(name) + "\" was captured on " + std::to_string(it->second.commSize) + " ranks and is restored on " + std::to_string(size));
+  }
+  PetscCall(RaiseCollective(comm, !problem.empty(), problem, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore"));
+
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+  PetscTryTypeMethod(snap, beginrestore);
+  rec.snap  = snap;
+  rec.entry = &it->second;
+  rec.dm    = dm;
+  PetscCall(RunHooks(rec, Phase::Check));
+  if (rec.refused) PetscCallCXX(problem = "refusing to restore DM \"" + std::string(name) + "\", nothing was written: " + rec.refusal);
+  {
+    PetscErrorCode ierr = RaiseCollective(comm, rec.refused, problem, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
+
+    if (ierr) {
+      PetscTryTypeMethod(snap, endrestore);
+      PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+      PetscCall(ierr);
+    }
+  }
+  PetscCall(RunHooks(rec, Phase::Restore));
+  PetscTryTypeMethod(snap, endrestore);
+  it->second.dmId = ((PetscObject)dm)->id; /* the entry is now bound to this DM */
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,97 @@
+/* Package registration: class id, log events, the type list, built-in hooks; finalize at PetscFinalize(). */
+#include "../include/snapshotimpl.hpp"
+
+PetscClassId      PETSCSNAPSHOT_CLASSID = 0;
+PetscFunctionList PetscSnapshotList     = nullptr;
+PetscLogEvent     PETSCSNAPSHOT_Capture = 0;
+PetscLogEvent     PETSCSNAPSHOT_Restore = 0;
+
+static PetscBool PetscSnapshotPackageInitialized = PETSC_FALSE;
+
+/*@C
+  PetscSnapshotFinalizePackage - Destroys everything the `PetscSnapshot` package registered. Called from
+  `PetscFinalize()`.
+
+  Not Collective
+
+  Level: developer
+
+.seealso: `PetscSnapshotInitializePackage()`, `PetscFinalize()`
+@*/
+PetscErrorCode PetscSnapshotFinalizePackage(void)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFunctionListDestroy(&PetscSnapshotList));
+  PetscCall(petscsnapshot::HookRegistryClear());
+  PetscSnapshotPackageInitialized = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotInitializePackage - Registers the `PetscSnapshot` class, its log events, its types and the built-in
+  `DM` hooks. Called on first use by `PetscSnapshotCreate()`, so applications need not call it.
+
+  Not Collective
+
+  Level: developer
+
+.seealso: `PetscSnapshotFinalizePackage()`, `PetscSnapshotCreate()`
+@*/
+PetscErrorCode PetscSnapshotInitializePackage(void)
+{
+  char      logList[256];
+  PetscBool opt, pkg;
+
+  PetscFunctionBegin;
+  if (PetscSnapshotPackageInitialized) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscSnapshotPackageInitialized = PETSC_TRUE;
+  PetscCall(PetscClassIdRegister("Snapshot", &PETSCSNAPSHOT_CLASSID));
+  PetscCall(PetscSnapshotRegister(PETSCSNAPSHOTMEMORY, PetscSnapshotCreate_Memory));
+  PetscCall(PetscLogEventRegister("SnapshotCapture", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Capture));
+  PetscCall(PetscLogEventRegister("SnapshotRestore", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Restore));
+  PetscCall(petscsnapshot::RegisterBuiltinHooks());
+  /* -info_exclude snapshot and -log_exclude snapshot, as PETSc's own packages do */
+  {
+    PetscClassId classids[1] = {PETSCSNAPSHOT_CLASSID};
+    PetscCall(PetscInfoProcessClass("snapshot", 1, classids));
+  }
+  PetscCall(PetscOptionsGetString(nullptr, nullptr, "-log_exclude", logList, sizeof(logList), &opt));
+  if (opt) {
+    PetscCall(PetscStrInList("snapshot", logList, ',', &pkg));
+    if (pkg) PetscCall(PetscLogEventExcludeClass(PETSCSNAPSHOT_CLASSID));
+  }
+  PetscCall(PetscRegisterFinalize(PetscSnapshotFinalizePackage));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotRegister - Adds a storage type to the `PetscSnapshot` package
+
+  Not Collective
+
+  Input Parameters:
++ sname    - the name of the type
+- function - the routine that fills the ops of a `PetscSnapshot` of this type
+
+  Level: advanced
+
+.seealso: `PetscSnapshotSetType()`, `PetscSnapshotType`, `PETSCSNAPSHOTMEMORY`
+@*/
+PetscErrorCode PetscSnapshotRegister(const char sname[], PetscErrorCode (*function)(PetscSnapshot))
+{
+  PetscFunctionBegin;
+  PetscCheck(sname && function, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotRegister: name and function are required");
+  PetscCall(PetscSnapshotInitializePackage());
+  PetscCall(PetscFunctionListAdd(&PetscSnapshotList, sname, function));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+#if defined(PETSC_HAVE_DYNAMIC_LIBRARIES) && defined(PETSC_USE_SHARED_LIBRARIES)
+/* Called by PETSc when the library is loaded with -dll_append libpetscsnapshot.so */
+PETSC_EXTERN PetscErrorCode PetscDLLibraryRegister_petscsnapshot(void)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotInitializePackage());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+#endif

@@ -1,0 +1,418 @@
+/* The PetscSnapshot object: create, type, options, view, reset, destroy. */
+#include "../include/snapshotimpl.hpp"
+
+/*@
+  PetscSnapshotCreate - Creates an empty snapshot, of type `PETSCSNAPSHOTMEMORY` unless changed with
+  `PetscSnapshotSetType()` or `-snapshot_type`
+
+  Collective
+
+  Input Parameter:
+. comm - the communicator; every `DM` captured into the snapshot must live on a congruent communicator
+
+  Output Parameter:
+. snap - the new snapshot
+
+  Level: beginner
+
+.seealso: `PetscSnapshotCapture()`, `PetscSnapshotRestore()`, `PetscSnapshotSetType()`, `PetscSnapshotSetFromOptions()`,
+          `PetscSnapshotDestroy()`
+@*/
+PetscErrorCode PetscSnapshotCreate(MPI_Comm comm, PetscSnapshot *snap)
+{
+  PetscSnapshot s;
+
+  PetscFunctionBegin;
+  PetscCheck(snap, comm, PETSC_ERR_ARG_NULL, "PetscSnapshotCreate: output argument snap is NULL");
+  *snap = nullptr;
+  PetscCall(PetscSnapshotInitializePackage());
+  PetscCall(PetscHeaderCreate(s, PETSCSNAPSHOT_CLASSID, "PetscSnapshot", "Snapshot of DM state", "Snapshot", comm, PetscSnapshotDestroy, PetscSnapshotView));
+  PetscCallCXX(s->entries = new petscsnapshot::EntryMap());
+  *snap = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotSetType - Chooses where the snapshot keeps what it captures
+
+  Collective
+
+  Input Parameters:
++ snap  - the snapshot
+- stype - `PETSCSNAPSHOTMEMORY`, or a type added with `PetscSnapshotRegister()`
+
+  Options Database Key:
+. -snapshot_type <type> - sets the type
+
+  Notes:
+  Changing the type drops everything the snapshot holds.
+
+  Level: beginner
+
+.seealso: `PetscSnapshotGetType()`, `PetscSnapshotRegister()`, `PetscSnapshotType`
+@*/
+PetscErrorCode PetscSnapshotSetType(PetscSnapshot snap, PetscSnapshotType stype)
+{
+  PetscErrorCode (*create)(PetscSnapshot) = nullptr;
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(stype, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_NULL, "PetscSnapshotSetType: type is NULL");
+  PetscCall(PetscObjectTypeCompare((PetscObject)snap, stype, &same));
+  if (same) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFunctionListFind(PetscSnapshotList, stype, &create));
+  PetscCheck(create, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_UNKNOWN_TYPE, "PetscSnapshot type \"%s\" is not registered (see -help for the types this build has)", stype);
+  if (((PetscObject)snap)->type_name) {
+    PetscCall(PetscSnapshotReset(snap));
+    PetscTryTypeMethod(snap, destroy);
+    snap->data = nullptr;
+  }
+  PetscCall(PetscMemzero(snap->ops, sizeof(struct _PetscSnapshotOps)));
+  snap->setupcalled = PETSC_FALSE;
+  PetscCall(PetscObjectChangeTypeName((PetscObject)snap, stype));
+  PetscCall((*create)(snap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotGetType - Gets the type of the snapshot
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Output Parameter:
+. stype - the type (NULL before `PetscSnapshotSetType()` or the first capture)
+
+  Level: beginner
+
+.seealso: `PetscSnapshotSetType()`
+@*/
+PetscErrorCode PetscSnapshotGetType(PetscSnapshot snap, PetscSnapshotType *stype)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(stype, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetType: output argument is NULL");
+  *stype = ((PetscObject)snap)->type_name;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotSetOptionsPrefix - Sets the prefix of all of the snapshot's options
+
+  Logically Collective
+
+  Input Parameters:
++ snap   - the snapshot
+- prefix - the prefix, for example "fluid_" for -fluid_snapshot_type
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotAppendOptionsPrefix()`, `PetscSnapshotGetOptionsPrefix()`, `PetscSnapshotSetFromOptions()`
+@*/
+PetscErrorCode PetscSnapshotSetOptionsPrefix(PetscSnapshot snap, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscObjectSetOptionsPrefix((PetscObject)snap, prefix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotAppendOptionsPrefix - Appends to the prefix of all of the snapshot's options
+
+  Logically Collective
+
+  Input Parameters:
++ snap   - the snapshot
+- prefix - the text to append
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetOptionsPrefix()`, `PetscSnapshotGetOptionsPrefix()`
+@*/
+PetscErrorCode PetscSnapshotAppendOptionsPrefix(PetscSnapshot snap, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscObjectAppendOptionsPrefix((PetscObject)snap, prefix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotGetOptionsPrefix - Gets the prefix of the snapshot's options
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Output Parameter:
+. prefix - the prefix (NULL when none)
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetOptionsPrefix()`
+@*/
+PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *prefix[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)snap, prefix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotSetFromOptions - Sets the snapshot's type and parameters from the options database
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Options Database Keys:
++ -snapshot_type <memory>    - where captured state is kept (`PetscSnapshotSetType()`)
+- -snapshot_view [viewer]    - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
+
+  Level: beginner
+
+.seealso: `PetscSnapshotCreate()`, `PetscSnapshotSetType()`, `PetscSnapshotView()`
+@*/
+PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
+{
+  char      typeName[256];
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscObjectOptionsBegin((PetscObject)snap);
+  PetscCall(PetscOptionsFList("-snapshot_type", "Where the snapshot keeps captured state", "PetscSnapshotSetType", PetscSnapshotList,
+                              ((PetscObject)snap)->type_name ? ((PetscObject)snap)->type_name : PETSCSNAPSHOTMEMORY, typeName, sizeof(typeName), &set));
+  if (set) PetscCall(PetscSnapshotSetType(snap, typeName));
+  else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
+  PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", nullptr));
+  PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
+  PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotSetUp - Prepares the snapshot for capturing; called by `PetscSnapshotCapture()` and
+  `PetscSnapshotRestore()`, so applications rarely need it
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Level: advanced
+
+.seealso: `PetscSnapshotSetFromOptions()`, `PetscSnapshotCapture()`
+@*/
+PetscErrorCode PetscSnapshotSetUp(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  if (snap->setupcalled) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
+  PetscTryTypeMethod(snap, setup);
+  snap->setupcalled = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const char *RecordKindName(PetscSnapshotRecordKind kind)
+{
+  return kind == PETSCSNAPSHOT_RECORD_VEC ? "Vec" : "array";
+}
+
+/*@C
+  PetscSnapshotView - Prints what the snapshot holds: per `DM`, each captured array with its kind, type, block size,
+  local and global item counts and bytes; the number of captures
+
+  Collective
+
+  Input Parameters:
++ snap   - the snapshot
+- viewer - a `PETSCVIEWERASCII` viewer (NULL for stdout of the snapshot's communicator)
+
+  Notes:
+  Byte counts are summed over all ranks.
+
+  Level: beginner
+
+.seealso: `PetscSnapshotViewFromOptions()`, `PetscSnapshotCreate()`
+@*/
+PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
+{
+  PetscBool isascii;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)snap), &viewer));
+  PetscValidHeaderSpecific(viewer, PETSC_VIEWER_CLASSID, 2);
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)snap, viewer));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "captures: %" PetscInt_FMT ", DMs held: %zu\n", snap->captureCount, snap->entries->size()));
+  PetscTryTypeMethod(snap, view, viewer);
+  for (const auto &[name, entry] : *snap->entries) {
+    double total = 0;
+    for (const auto &[sname, slot] : entry.slots) total += (double)slot.bytes;
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &total, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "DM \"%s\" (%s, %d ranks): %" PetscInt_FMT " captures, %.0f bytes\n", name.c_str(), entry.dmType.c_str(), entry.commSize, entry.captures, total));
+    PetscCall(PetscViewerASCIIPushTab(viewer));
+    for (const auto &[sname, slot] : entry.slots) {
+      PetscInt n = slot.info.n, N = slot.info.N;
+      double   bytes = (double)slot.bytes;
+
+      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+      if (N < 0) PetscCall(MPIU_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "%s \"%s\": %s, bs %" PetscInt_FMT ", %" PetscInt_FMT " items, %.0f bytes\n", RecordKindName(slot.info.kind), sname.c_str(), PetscDataTypes[slot.info.type], slot.info.bs, N, bytes));
+    }
+    PetscCall(PetscViewerASCIIPopTab(viewer));
+  }
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotViewFromOptions - Views the snapshot if an option asks for it
+
+  Collective
+
+  Input Parameters:
++ snap - the snapshot
+. obj  - an object whose options prefix is used, or NULL
+- name - the option, for example "-snapshot_view"
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotView()`, `PetscObjectViewFromOptions()`
+@*/
+PetscErrorCode PetscSnapshotViewFromOptions(PetscSnapshot snap, PetscObject obj, const char name[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscObjectViewFromOptions((PetscObject)snap, obj, name));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotDropEntry_Internal(PetscSnapshot snap, petscsnapshot::EntryMap::iterator it)
+{
+  PetscFunctionBegin;
+  for (auto &[sname, slot] : it->second.slots) PetscTryTypeMethod(snap, drop, &slot);
+  PetscCallCXX(snap->entries->erase(it));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotReset - Drops everything the snapshot holds and frees its storage; the type is kept
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotDestroy()`, `PetscSnapshotCapture()`
+@*/
+PetscErrorCode PetscSnapshotReset(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+  PetscTryTypeMethod(snap, reset);
+  snap->captureCount = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotDestroy - Destroys a snapshot and frees everything it holds
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Options Database Key:
+. -snapshot_view - view the snapshot before it is destroyed
+
+  Level: beginner
+
+.seealso: `PetscSnapshotCreate()`, `PetscSnapshotReset()`
+@*/
+PetscErrorCode PetscSnapshotDestroy(PetscSnapshot *snap)
+{
+  PetscFunctionBegin;
+  if (!snap || !*snap) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscSnapshotValid(*snap, 1);
+  if (--((PetscObject)(*snap))->refct > 0) {
+    *snap = nullptr;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(PetscSnapshotViewFromOptions(*snap, nullptr, "-snapshot_view"));
+  PetscCall(PetscSnapshotReset(*snap));
+  PetscTryTypeMethod(*snap, destroy);
+  delete (*snap)->entries;
+  PetscCall(PetscHeaderDestroy(snap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotHasDM - Tells whether the snapshot holds an entry for a `DM` (matched by the `DM`'s name)
+
+  Not Collective
+
+  Input Parameters:
++ snap - the snapshot
+- dm   - the `DM`
+
+  Output Parameter:
+. has - `PETSC_TRUE` when `PetscSnapshotRestore()` would find an entry for `dm`
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotCapture()`, `PetscSnapshotRestore()`
+@*/
+PetscErrorCode PetscSnapshotHasDM(PetscSnapshot snap, DM dm, PetscBool *has)
+{
+  const char *name;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscSnapshotValidDM(dm, 2);
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotHasDM: output argument is NULL");
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  *has = snap->entries->find(std::string_view(name)) != snap->entries->end() ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotGetCaptureCount - Gets the number of successful `PetscSnapshotCapture()` calls since creation or the
+  last `PetscSnapshotReset()`
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Output Parameter:
+. count - the number of captures
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotCapture()`, `PetscSnapshotView()`
+@*/
+PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot snap, PetscInt *count)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(count, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetCaptureCount: output argument is NULL");
+  *count = snap->captureCount;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
