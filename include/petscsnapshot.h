@@ -127,6 +127,9 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotDMRemoveState(DM, const char[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetStateKeys(DM, PetscInt *, const char **[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetState(DM, const char[], PetscObject *);
 
+/* Moving meshes: make PETSc forget geometry computed from old coordinates */
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMInvalidateGeometry(DM);
+
 /* Extending: hooks per DM type and the storage-neutral record they write to */
 PETSC_EXTERN PetscErrorCode PetscSnapshotRegisterDMHook(const char[], DMType, PetscSnapshotHookFn, PetscSnapshotHookFn, PetscSnapshotHookFn, void *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetDMName(PetscSnapshotRecord, const char *[]);
@@ -135,6 +138,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutVec(PetscSnapshotRecord, const
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetInfo(PetscSnapshotRecord, const char[], PetscBool *, PetscSnapshotRecordInfo *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetArray(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, void *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetVec(PetscSnapshotRecord, const char[], Vec);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordCompareVec(PetscSnapshotRecord, const char[], Vec, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordCheckVec(PetscSnapshotRecord, const char[], Vec, const char[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetNames(PetscSnapshotRecord, const char[], PetscInt *, const char **[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordRefuse(PetscSnapshotRecord, const char[], ...) PETSC_ATTRIBUTE_FORMAT(2, 3);

@@ -4,6 +4,7 @@
 
 #include <petscdmplex.h>
 #include <petscfe.h>
+#include <petscsnapshot.h>
 
 static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodic, const char name[], DM *dm)
 {
@@ -60,7 +61,8 @@ static PetscErrorCode Scribble(Vec v, PetscScalar value)
   PetscFunctionReturn(0);
 }
 
-/* Move the mesh: scribble the local coordinates and hand them back to the DM (which drops the global copy). */
+/* Move the mesh as an application would: change the local coordinates, hand them back to the DM (which drops the
+   global copy), and make PETSc forget the geometry it computed from the old ones. */
 static PetscErrorCode DeformMesh(DM dm, PetscReal amplitude)
 {
   Vec          c;
@@ -78,7 +80,7 @@ static PetscErrorCode DeformMesh(DM dm, PetscReal amplitude)
   }
   PetscCall(VecRestoreArray(c, &a));
   PetscCall(DMSetCoordinatesLocal(dm, c));
-  PetscCall(DMSetCoordinateField(dm, NULL));
+  PetscCall(PetscSnapshotDMInvalidateGeometry(dm));
   PetscFunctionReturn(0);
 }
 

@@ -22,7 +22,8 @@ static PetscErrorCode TestCheck(MPI_Comm comm, PetscBool cond, const char what[]
   PetscFunctionReturn(0);
 }
 
-/* Bitwise equality of the local parts of two Vecs on every rank. */
+/* Bitwise equality of the local parts of two Vecs on every rank of PETSC_COMM_WORLD (local Vecs live on
+   PETSC_COMM_SELF, so the verdict is always reduced over the world). */
 static PetscErrorCode VecBitwiseEqual(Vec a, Vec b, PetscBool *equal)
 {
   PetscInt           na, nb;
@@ -39,7 +40,7 @@ static PetscErrorCode VecBitwiseEqual(Vec a, Vec b, PetscBool *equal)
     PetscCall(VecRestoreArrayRead(a, &xa));
     PetscCall(VecRestoreArrayRead(b, &xb));
   }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)a)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -49,7 +50,7 @@ static PetscErrorCode TestVecEqual(Vec a, Vec b, const char what[])
 
   PetscFunctionBeginUser;
   PetscCall(VecBitwiseEqual(a, b, &eq));
-  PetscCall(TestCheck(PetscObjectComm((PetscObject)a), eq, what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, what));
   PetscFunctionReturn(0);
 }
 

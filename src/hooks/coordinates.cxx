@@ -17,8 +17,44 @@ static const CoordinateKind coordinateKinds[] = {
   {"cell_coordinates", "cell coordinates", DMGetCellCoordinatesLocal, DMSetCellCoordinatesLocal},
 };
 
-/* Geometry PETSc caches from the coordinates: composed by DMPlex's FVM code, and the coordinate field. */
+/* Geometry PETSc's FVM code caches from the coordinates, composed on the DM. */
 static const char *const geometryCaches[] = {"DMPlex_cellgeom_fvm", "DMPlex_facegeom_fvm", "DMPlex_dmgrad_fvm"};
+
+/* PETSc's FEM residual and Jacobian cache the cell geometry (PetscFEGeom) composed on the point IS they integrate
+   over, which for all cells is a stratum IS held by a label ("depth", "dim", ...). Replacing each stratum IS by a copy
+   drops those compositions without knowing their (version-dependent) names. */
+static PetscErrorCode RefreshLabelStrata(DM dm)
+{
+  PetscInt nl;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetNumLabels(dm, &nl));
+  for (PetscInt l = 0; l < nl; l++) {
+    DMLabel         label;
+    IS              values;
+    PetscInt        nv;
+    const PetscInt *v;
+
+    PetscCall(DMGetLabelByNum(dm, l, &label));
+    PetscCall(DMLabelGetValueIS(label, &values));
+    PetscCall(ISGetLocalSize(values, &nv));
+    PetscCall(ISGetIndices(values, &v));
+    for (PetscInt i = 0; i < nv; i++) {
+      IS stratum, fresh;
+
+      PetscCall(DMLabelGetStratumIS(label, v[i], &stratum));
+      if (!stratum) continue;
+      PetscCall(ISDuplicate(stratum, &fresh));
+      PetscCall(ISCopy(stratum, fresh));
+      PetscCall(DMLabelSetStratumIS(label, v[i], fresh));
+      PetscCall(ISDestroy(&fresh));
+      PetscCall(ISDestroy(&stratum));
+    }
+    PetscCall(ISRestoreIndices(values, &v));
+    PetscCall(ISDestroy(&values));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 static PetscErrorCode CaptureCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 {
@@ -49,29 +85,67 @@ static PetscErrorCode CheckCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 
 static PetscErrorCode RestoreCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 {
-  PetscBool restored = PETSC_FALSE;
+  PetscBool changed = PETSC_FALSE;
 
   PetscFunctionBegin;
   for (const CoordinateKind &k : coordinateKinds) {
-    Vec c;
+    Vec       c;
+    PetscBool equal;
 
     PetscCall(k.get(dm, &c));
     if (!c) continue;
+    /* unchanged coordinates need no write and keep every cache valid */
+    PetscCall(PetscSnapshotRecordCompareVec(rec, k.record, c, &equal));
+    if (equal) continue;
     PetscCall(PetscSnapshotRecordGetVec(rec, k.record, c));
-    /* setting the local vector again drops the stale global copy; the next DMGetCoordinates() rebuilds it */
+    /* setting the local vector again drops the stale global copy */
     PetscCall(k.set(dm, c));
-    restored = PETSC_TRUE;
+    changed = PETSC_TRUE;
   }
-  if (!restored) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(DMSetCoordinateField(dm, nullptr));
-  for (const char *cache : geometryCaches) PetscCall(PetscObjectCompose((PetscObject)dm, cache, nullptr));
-  {
-    Vec global;
-
-    PetscCall(DMGetCoordinates(dm, &global)); /* rebuild the global coordinates now, collectively */
-  }
+  /* the decision must be the same on every rank: invalidation is collective */
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &changed, 1, MPIU_BOOL, MPI_LOR, PetscObjectComm((PetscObject)dm)));
+  if (changed) PetscCall(PetscSnapshotDMInvalidateGeometry(dm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+} // namespace petscsnapshot
+
+/*@
+  PetscSnapshotDMInvalidateGeometry - Makes PETSc forget every geometric quantity it computed from a `DM`'s old
+  coordinates, after the coordinates changed (a moved mesh, or a restore)
+
+  Collective
+
+  Input Parameter:
+. dm - the `DM` whose coordinates changed (set with `DMSetCoordinatesLocal()` or `DMSetCoordinates()`)
+
+  Notes:
+  Drops the coordinate field (`DMSetCoordinateField()`), the FVM cell and face geometry DMPlex composes on the `DM`,
+  and the FEM cell geometry PETSc caches on the label strata it integrates over (without this, DMPlex FEM residuals and
+  Jacobians keep using the old geometry); then rebuilds the global coordinates from the local ones.
+  `PetscSnapshotRestore()` calls it whenever it changed coordinates. Applications that move a mesh call it too.
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotRestore()`, `DMSetCoordinatesLocal()`, `DMSetCoordinateField()`
+@*/
+PetscErrorCode PetscSnapshotDMInvalidateGeometry(DM dm)
+{
+  PetscBool isplex;
+  Vec       global;
+
+  PetscFunctionBegin;
+  PetscSnapshotValidDM(dm, 1);
+  PetscCall(DMSetCoordinateField(dm, nullptr));
+  for (const char *cache : petscsnapshot::geometryCaches) PetscCall(PetscObjectCompose((PetscObject)dm, cache, nullptr));
+  PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+  if (isplex) PetscCall(petscsnapshot::RefreshLabelStrata(dm));
+  PetscCall(DMGetCoordinates(dm, &global)); /* rebuilt from the local coordinates if they were set */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+namespace petscsnapshot
+{
 
 PetscErrorCode RegisterCoordinateHooks(void)
 {

@@ -106,6 +106,8 @@ struct _PetscSnapshotOps {
   PetscErrorCode (*write)(PetscSnapshot, const petscsnapshot::Entry *, const char[], petscsnapshot::Slot *, const void *);
   PetscErrorCode (*read)(PetscSnapshot, const petscsnapshot::Entry *, const char[], const petscsnapshot::Slot *, void *);
   PetscErrorCode (*drop)(PetscSnapshot, petscsnapshot::Slot *);
+  /* optional: compare a slot with data without copying (else the interface reads into its scratch buffer) */
+  PetscErrorCode (*compare)(PetscSnapshot, const petscsnapshot::Entry *, const char[], const petscsnapshot::Slot *, const void *, PetscBool *);
 };
 
 struct _p_PetscSnapshot {
@@ -114,6 +116,8 @@ struct _p_PetscSnapshot {
   PetscInt                 captureCount;
   petscsnapshot::EntryMap *entries; /* owned; created in PetscSnapshotCreate() */
   void                    *data;    /* the storage type's */
+  void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
+  size_t                   scratchSize;
 };
 
 PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot);

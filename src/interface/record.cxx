@@ -2,6 +2,7 @@
 #include "../include/snapshotimpl.hpp"
 
 #include <cstdarg>
+#include <cstring>
 
 using namespace petscsnapshot;
 
@@ -193,6 +194,52 @@ PetscErrorCode PetscSnapshotRecordGetArray(PetscSnapshotRecord rec, const char n
   PetscFunctionBegin;
   PetscCall(GetSlot(rec, name, type, bs, n, &slot));
   PetscUseTypeMethod(rec->snap, read, rec->entry, name, slot, data);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotRecordCompareVec - Tells whether the local values of a `Vec` are bitwise equal to a named array of the
+  record (check and restore hooks), so that a restore can skip writing, and invalidating caches, when nothing changed
+
+  Not Collective
+
+  Input Parameters:
++ rec  - the record
+. name - the array's name
+- vec  - the vector, with the local size and block size it had at capture
+
+  Output Parameter:
+. equal - `PETSC_TRUE` when every byte is the same
+
+  Level: advanced
+
+.seealso: `PetscSnapshotRecordGetVec()`, `PetscSnapshotRecordPutVec()`
+@*/
+PetscErrorCode PetscSnapshotRecordCompareVec(PetscSnapshotRecord rec, const char name[], Vec vec, PetscBool *equal)
+{
+  PetscInt           n, bs;
+  const PetscScalar *a;
+  const Slot        *slot;
+  PetscSnapshot      snap;
+
+  PetscFunctionBegin;
+  PetscCheck(equal, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotRecordCompareVec: output argument is NULL");
+  PetscCall(VecGetLocalSize(vec, &n));
+  PetscCall(VecGetBlockSize(vec, &bs));
+  PetscCall(GetSlot(rec, name, PETSC_SCALAR, bs, n / bs, &slot));
+  snap = rec->snap;
+  PetscCall(VecGetArrayRead(vec, &a));
+  if (snap->ops->compare) PetscUseTypeMethod(snap, compare, rec->entry, name, slot, a, equal);
+  else {
+    if (snap->scratchSize < slot->bytes) {
+      PetscCall(PetscFree(snap->scratch));
+      PetscCall(PetscMalloc(slot->bytes, &snap->scratch));
+      snap->scratchSize = slot->bytes;
+    }
+    PetscUseTypeMethod(snap, read, rec->entry, name, slot, snap->scratch);
+    *equal = (slot->bytes == 0 || memcmp(snap->scratch, a, slot->bytes) == 0) ? PETSC_TRUE : PETSC_FALSE;
+  }
+  PetscCall(VecRestoreArrayRead(vec, &a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

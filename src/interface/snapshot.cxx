@@ -327,6 +327,8 @@ PetscErrorCode PetscSnapshotReset(PetscSnapshot snap)
   PetscSnapshotValid(snap, 1);
   while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
   PetscTryTypeMethod(snap, reset);
+  PetscCall(PetscFree(snap->scratch));
+  snap->scratchSize  = 0;
   snap->captureCount = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

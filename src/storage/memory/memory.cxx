@@ -1,6 +1,8 @@
 /* PETSCSNAPSHOTMEMORY: the bytes of each slot live in a buffer of the slot's own, reused while the size fits. */
 #include "../../include/snapshotimpl.hpp"
 
+#include <cstring>
+
 using petscsnapshot::Entry;
 using petscsnapshot::Slot;
 
@@ -20,6 +22,13 @@ static PetscErrorCode PetscSnapshotRead_Memory(PetscSnapshot, const Entry *, con
 {
   PetscFunctionBegin;
   if (slot->bytes) PetscCall(PetscMemcpy(data, slot->storage, slot->bytes));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PetscSnapshotCompare_Memory(PetscSnapshot, const Entry *, const char[], const Slot *slot, const void *data, PetscBool *equal)
+{
+  PetscFunctionBegin;
+  *equal = (slot->bytes == 0 || memcmp(slot->storage, data, slot->bytes) == 0) ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -59,7 +68,8 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot snap)
   PetscFunctionBegin;
   snap->ops->write = PetscSnapshotWrite_Memory;
   snap->ops->read  = PetscSnapshotRead_Memory;
-  snap->ops->drop  = PetscSnapshotDrop_Memory;
+  snap->ops->drop    = PetscSnapshotDrop_Memory;
+  snap->ops->compare = PetscSnapshotCompare_Memory;
   snap->ops->view  = PetscSnapshotView_Memory;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,0 +1,179 @@
+static const char help[] = "Refuse, never corrupt: every mismatch between a snapshot and the DM it is restored into gives a clear\n"
+                           "error on every rank, and nothing is written.\n";
+
+#include "testutil.h"
+#include "meshutil.h"
+
+typedef struct {
+  DM  dm;
+  Vec sol, hist;
+} Sim;
+
+static PetscErrorCode SimCreate(MPI_Comm comm, Sim *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(CreateBoxMesh(comm, 4, PETSC_FALSE, "mesh", &s->dm));
+  PetscCall(AddScalarField(s->dm));
+  PetscCall(DMCreateGlobalVector(s->dm, &s->sol));
+  PetscCall(Scribble(s->sol, 1.0));
+  PetscCall(VecCreateMPI(comm, 5, PETSC_DETERMINE, &s->hist));
+  PetscCall(Scribble(s->hist, 2.0));
+  PetscCall(PetscSnapshotDMAddState(s->dm, "solution", (PetscObject)s->sol));
+  PetscCall(PetscSnapshotDMAddState(s->dm, "history", (PetscObject)s->hist));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimDestroy(Sim *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecDestroy(&s->sol));
+  PetscCall(VecDestroy(&s->hist));
+  PetscCall(DMDestroy(&s->dm));
+  PetscFunctionReturn(0);
+}
+
+/* Restore must fail on every rank with a message containing expect, and leave coordinates and every Vec unchanged. */
+static PetscErrorCode ExpectRefusal(PetscSnapshot snap, DM dm, Vec a, Vec b, const char expect[], const char what[])
+{
+  Vec  coords, keepC, keepA = NULL, keepB = NULL;
+  char line[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(VecDuplicate(coords, &keepC));
+  PetscCall(VecCopy(coords, keepC));
+  if (a) {
+    PetscCall(VecDuplicate(a, &keepA));
+    PetscCall(VecCopy(a, keepA));
+  }
+  if (b) {
+    PetscCall(VecDuplicate(b, &keepB));
+    PetscCall(VecCopy(b, keepB));
+  }
+  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, dm), expect, what);
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(PetscSNPrintf(line, sizeof(line), "%s: coordinates untouched", what));
+  PetscCall(TestVecEqual(coords, keepC, line));
+  if (a) {
+    PetscCall(PetscSNPrintf(line, sizeof(line), "%s: first Vec untouched", what));
+    PetscCall(TestVecEqual(a, keepA, line));
+  }
+  if (b) {
+    PetscCall(PetscSNPrintf(line, sizeof(line), "%s: second Vec untouched", what));
+    PetscCall(TestVecEqual(b, keepB, line));
+  }
+  PetscCall(VecDestroy(&keepC));
+  PetscCall(VecDestroy(&keepA));
+  PetscCall(VecDestroy(&keepB));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  MPI_Comm      comm;
+  PetscMPIInt   size, rank;
+  PetscSnapshot snap;
+  Sim           s;
+  int           code;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  comm = PETSC_COMM_WORLD;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(SimCreate(comm, &s));
+  PetscCall(PetscSnapshotCreate(comm, &snap));
+  PetscCall(PetscSnapshotSetFromOptions(snap));
+
+  /* nothing captured yet */
+  PetscCall(ExpectRefusal(snap, s.dm, s.sol, s.hist, "nothing was captured", "restore before any capture"));
+
+  PetscCall(PetscSnapshotCapture(snap, s.dm));
+  PetscCall(DeformMesh(s.dm, 0.03));
+  PetscCall(Scribble(s.sol, 3.0));
+  PetscCall(Scribble(s.hist, 4.0));
+
+  /* a refined mesh of the same name */
+  {
+    DM fine;
+    PetscCall(DMRefine(s.dm, comm, &fine));
+    PetscCall(PetscObjectSetName((PetscObject)fine, "mesh"));
+    PetscCall(ExpectRefusal(snap, fine, NULL, NULL, "layout changed", "restore into a refined DM"));
+    PetscCall(DMDestroy(&fine));
+  }
+
+  /* a declared Vec of another size */
+  {
+    Vec other;
+    PetscCall(VecCreateMPI(comm, 6, PETSC_DETERMINE, &other));
+    PetscCall(PetscSnapshotDMAddState(s.dm, "history", (PetscObject)other));
+    PetscCall(ExpectRefusal(snap, s.dm, s.sol, other, "Vec \"history\" changed size", "declared Vec of another size"));
+    /* another size on one rank only: still refused on every rank, no hang */
+    PetscCall(VecDestroy(&other));
+    PetscCall(VecCreateMPI(comm, rank == size - 1 ? 4 : 5, PETSC_DETERMINE, &other));
+    PetscCall(PetscSnapshotDMAddState(s.dm, "history", (PetscObject)other));
+    PetscCall(ExpectRefusal(snap, s.dm, s.sol, other, "changed size", "declared Vec of another size on the last rank only"));
+    PetscCall(PetscSnapshotDMAddState(s.dm, "history", (PetscObject)s.hist));
+    PetscCall(VecDestroy(&other));
+  }
+
+  /* a Vec declared after the capture */
+  {
+    Vec extra;
+    PetscCall(VecCreateMPI(comm, 3, PETSC_DETERMINE, &extra));
+    PetscCall(PetscSnapshotDMAddState(s.dm, "extra", (PetscObject)extra));
+    PetscCall(ExpectRefusal(snap, s.dm, s.sol, s.hist, "Vec \"extra\" is declared now but was not declared at capture", "Vec declared after capture"));
+    PetscCall(PetscSnapshotDMRemoveState(s.dm, "extra"));
+    PetscCall(VecDestroy(&extra));
+  }
+
+  /* a Vec removed after the capture */
+  PetscCall(PetscSnapshotDMRemoveState(s.dm, "history"));
+  PetscCall(ExpectRefusal(snap, s.dm, s.sol, s.hist, "state \"history\" was captured but is no longer declared", "Vec removed after capture"));
+  PetscCall(PetscSnapshotDMAddState(s.dm, "history", (PetscObject)s.hist));
+
+  /* after all refusals the snapshot still restores exactly what it captured */
+  {
+    Vec coords;
+    PetscCall(PetscSnapshotRestore(snap, s.dm));
+    PetscCall(DMGetCoordinatesLocal(s.dm, &coords));
+    PetscCall(TestCheck(comm, PETSC_TRUE, "a valid restore after the refusals succeeds"));
+  }
+
+  /* a snapshot on another communicator (size 1) */
+  if (size > 1) {
+    PetscSnapshot self;
+    PetscCall(PetscSnapshotCreate(PETSC_COMM_SELF, &self));
+    PetscCall(ExpectRefusal(self, s.dm, s.sol, s.hist, "does not live on the snapshot's communicator", "restore with a snapshot made on another communicator size"));
+    TestExpectError(comm, PetscSnapshotCapture(self, s.dm), "does not live on the snapshot's communicator", "capture into a snapshot on another communicator size");
+    PetscCall(PetscSnapshotDestroy(&self));
+  }
+
+  /* two different DMs under one name */
+  {
+    Sim twin;
+    PetscCall(SimCreate(comm, &twin));
+    TestExpectError(comm, PetscSnapshotCapture(snap, twin.dm), "already holds a different DM named \"mesh\"", "capture of a second DM under a name already held");
+    PetscCall(SimDestroy(&twin));
+  }
+
+  /* an object of a kind the snapshot cannot capture: clear error naming the key, and no half capture kept */
+  {
+    Mat A;
+    PetscCall(MatCreate(comm, &A));
+    PetscCall(PetscSnapshotDMAddState(s.dm, "matrix", (PetscObject)A));
+    TestExpectError(comm, PetscSnapshotCapture(snap, s.dm), "state \"matrix\" is a Mat, which the snapshot cannot capture", "capture of an unsupported kind of state");
+    PetscCall(ExpectRefusal(snap, s.dm, s.sol, s.hist, "holds no DM named \"mesh\"", "restore after a failed capture"));
+    PetscCall(PetscSnapshotDMRemoveState(s.dm, "matrix"));
+    PetscCall(MatDestroy(&A));
+  }
+
+  /* arguments that are not what they claim */
+  TestExpectError(comm, PetscSnapshotCapture(NULL, s.dm), "Null PetscSnapshot", "capture with a NULL snapshot");
+  TestExpectError(comm, PetscSnapshotRestore(snap, (DM)s.sol), "is not a DM", "restore into a Vec passed as DM");
+
+  PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(SimDestroy(&s));
+  PetscCall(TestFinish(comm, &code));
+  PetscCall(PetscFinalize());
+  return code;
+}
