@@ -5,6 +5,7 @@
 #include <petscdmplex.h>
 #include <petscfe.h>
 #include <petscsnapshot.h>
+#include "heat_problem.h"
 
 static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodic, const char name[], DM *dm)
 {
@@ -34,18 +35,7 @@ static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodi
 }
 
 /* One scalar Q1 field named "u" on the mesh. */
-static PetscErrorCode AddScalarField(DM dm)
-{
-  PetscFE fe;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscFECreateLagrange(PetscObjectComm((PetscObject)dm), 2, 1, PETSC_FALSE, 1, PETSC_DETERMINE, &fe));
-  PetscCall(PetscObjectSetName((PetscObject)fe, "u"));
-  PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));
-  PetscCall(DMCreateDS(dm));
-  PetscCall(PetscFEDestroy(&fe));
-  PetscFunctionReturn(0);
-}
+#define AddScalarField HeatAddField
 
 /* Overwrite every local value of a Vec with a recognisable pattern. */
 static PetscErrorCode Scribble(Vec v, PetscScalar value)

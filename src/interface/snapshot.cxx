@@ -239,7 +239,7 @@ static const char *RecordKindName(PetscSnapshotRecordKind kind)
 - viewer - a `PETSCVIEWERASCII` viewer (NULL for stdout of the snapshot's communicator)
 
   Notes:
-  Byte counts are summed over all ranks.
+  Item and byte counts are the rank-local ones summed over all ranks (ghost values of local vectors included).
 
   Level: beginner
 
@@ -266,12 +266,10 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "DM \"%s\" (%s, %d ranks): %" PetscInt_FMT " captures, %.0f bytes\n", name.c_str(), entry.dmType.c_str(), entry.commSize, entry.captures, total));
     PetscCall(PetscViewerASCIIPushTab(viewer));
     for (const auto &[sname, slot] : entry.slots) {
-      PetscInt n = slot.info.n, N = slot.info.N;
-      double   bytes = (double)slot.bytes;
+      double sums[2] = {(double)slot.info.n, (double)slot.bytes}; /* items (local items summed, ghosts included) */
 
-      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
-      if (N < 0) PetscCall(MPIU_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)snap)));
-      PetscCall(PetscViewerASCIIPrintf(viewer, "%s \"%s\": %s, bs %" PetscInt_FMT ", %" PetscInt_FMT " items, %.0f bytes\n", RecordKindName(slot.info.kind), sname.c_str(), PetscDataTypes[slot.info.type], slot.info.bs, N, bytes));
+      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "%s \"%s\": %s, bs %" PetscInt_FMT ", %.0f items, %.0f bytes\n", RecordKindName(slot.info.kind), sname.c_str(), PetscDataTypes[slot.info.type], slot.info.bs, sums[0], sums[1]));
     }
     PetscCall(PetscViewerASCIIPopTab(viewer));
   }

@@ -1,0 +1,35 @@
+# MPI test registration shared by tests/ and examples/. Every test runs under mpiexec at the given rank counts with
+# -malloc_debug -malloc_dump: a "FAIL:" verdict or a leak report fails it, as does a non-zero exit code.
+set(PETSCSNAPSHOT_TEST_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
+separate_arguments(_mpiexec UNIX_COMMAND "${PETSC_MPIEXEC}")
+list(GET _mpiexec 0 _mpiexec_prog)
+if(NOT _mpiexec_prog MATCHES "/")
+  find_program(_mpiexec_path NAMES ${_mpiexec_prog})
+  list(REMOVE_AT _mpiexec 0)
+  list(INSERT _mpiexec 0 "${_mpiexec_path}")
+endif()
+list(GET _mpiexec 0 PETSCSNAPSHOT_MPIEXEC_EXE)
+if(NOT "--oversubscribe" IN_LIST _mpiexec)
+  list(APPEND _mpiexec --oversubscribe)
+endif()
+
+
+# petscsnapshot_add_mpi_test(TARGET exe RANKS 1 2 3 [NAME name] [ARGS ...] [LABELS ...])
+function(petscsnapshot_add_mpi_test)
+  cmake_parse_arguments(T "" "NAME;TARGET" "RANKS;ARGS;LABELS" ${ARGN})
+  if(NOT T_NAME)
+    set(T_NAME ${T_TARGET})
+  endif()
+  foreach(np IN LISTS T_RANKS)
+    set(tname "${T_NAME}_np${np}")
+    add_test(NAME ${tname}
+      COMMAND ${_mpiexec} -n ${np} $<TARGET_FILE:${T_TARGET}> -malloc_debug -malloc_dump ${T_ARGS}
+      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    set_tests_properties(${tname} PROPERTIES
+      ENVIRONMENT "${PETSCSNAPSHOT_TEST_ENV}"
+      PROCESSORS ${np}
+      TIMEOUT 300
+      LABELS "${T_LABELS}"
+      FAIL_REGULAR_EXPRESSION "FAIL:;[0-9]+ bytes [A-Za-z_]+\\(\\) (line|at)")
+  endforeach()
+endfunction()
