@@ -133,6 +133,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotDMInvalidateGeometry(DM);
 /* Extending: hooks per DM type and the storage-neutral record they write to */
 PETSC_EXTERN PetscErrorCode PetscSnapshotRegisterDMHook(const char[], DMType, PetscSnapshotHookFn, PetscSnapshotHookFn, PetscSnapshotHookFn, void *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetDMName(PetscSnapshotRecord, const char *[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordAddSubDM(PetscSnapshotRecord, DM);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutArray(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, const void *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutVec(PetscSnapshotRecord, const char[], Vec);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetInfo(PetscSnapshotRecord, const char[], PetscBool *, PetscSnapshotRecordInfo *);

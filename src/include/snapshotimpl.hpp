@@ -33,6 +33,8 @@
 PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Capture;
 PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Restore;
 
+struct _n_PetscSnapshotRecord;
+
 namespace petscsnapshot
 {
 
@@ -60,6 +62,9 @@ struct Entry {
 
 using EntryMap = std::map<std::string, Entry, std::less<>>;
 
+/* The DMs a restore will write, in order: sub-DMs (a swarm's cell DM) before the DMs that use them. */
+using RestorePlan = std::vector<std::pair<DM, Entry *>>;
+
 /* A hook registered for a DM type ("" for every DM). */
 struct Hook {
   std::string         name;
@@ -76,6 +81,10 @@ PETSC_INTERN PetscErrorCode HookRegistryGet(std::vector<Hook> **);
 PETSC_INTERN PetscErrorCode HookRegistryClear(void);
 PETSC_INTERN PetscErrorCode RegisterBuiltinHooks(void);
 
+/* Capture a DM (and, through its hooks, its sub-DMs) into its entry; check a DM and its sub-DMs, queueing them. */
+PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int);
+PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, _n_PetscSnapshotRecord *);
+
 /* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
 PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
 
@@ -83,12 +92,14 @@ PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &,
 
 /* The record handed to hooks: one DM entry of one snapshot, in one phase. */
 struct _n_PetscSnapshotRecord {
-  PetscSnapshot          snap  = nullptr;
-  petscsnapshot::Entry  *entry = nullptr;
-  DM                     dm    = nullptr;
-  petscsnapshot::Phase   phase = petscsnapshot::Phase::Capture;
-  bool                   refused = false;
-  std::string            refusal;
+  PetscSnapshot               snap  = nullptr;
+  petscsnapshot::Entry       *entry = nullptr;
+  DM                          dm    = nullptr;
+  petscsnapshot::Phase        phase = petscsnapshot::Phase::Capture;
+  bool                        refused = false;
+  std::string                 refusal;
+  int                         depth = 0;          /* nesting of sub-DMs */
+  petscsnapshot::RestorePlan *plan  = nullptr;    /* check phase: where sub-DMs are queued for restore */
 };
 
 typedef struct _PetscSnapshotOps *PetscSnapshotOps;

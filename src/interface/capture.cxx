@@ -1,10 +1,13 @@
-/* The Capture and Restore drivers: argument and communicator checks, log events, hooks, collective refusals. */
+/* The Capture and Restore drivers: argument and communicator checks, log events, hooks, sub-DMs, collective
+   refusals. */
 #include "../include/snapshotimpl.hpp"
 
 #include <cstring>
 
 namespace petscsnapshot
 {
+
+constexpr int maxDepth = 8; /* sub-DMs of sub-DMs ...: deeper means a cycle */
 
 PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::string &message, PetscErrorCode code, const char prefix[])
 {
@@ -31,8 +34,8 @@ static PetscErrorCode RunHooks(_n_PetscSnapshotRecord &rec, Phase phase)
   PetscCall(HookRegistryGet(&hooks));
   rec.phase = phase;
   for (const Hook &h : *hooks) {
-    PetscBool match = PETSC_TRUE;
-    PetscSnapshotHookFn fn = phase == Phase::Capture ? h.capture : (phase == Phase::Check ? h.check : h.restore);
+    PetscBool           match = PETSC_TRUE;
+    PetscSnapshotHookFn fn    = phase == Phase::Capture ? h.capture : (phase == Phase::Check ? h.check : h.restore);
 
     if (!fn) continue;
     if (!h.dmType.empty()) PetscCall(PetscObjectTypeCompare((PetscObject)rec.dm, h.dmType.c_str(), &match));
@@ -53,7 +56,8 @@ static PetscErrorCode CheckCommunicator(PetscSnapshot snap, DM dm, const char ca
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry)
+/* Run the capture hooks of dm into entry; refusals raised collectively; arrays no hook wrote any more are dropped. */
+static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int depth)
 {
   _n_PetscSnapshotRecord rec;
   MPI_Comm               comm = PetscObjectComm((PetscObject)dm);
@@ -68,9 +72,9 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry)
   rec.snap  = snap;
   rec.entry = &entry;
   rec.dm    = dm;
+  rec.depth = depth;
   PetscCall(RunHooks(rec, Phase::Capture));
   PetscCall(RaiseCollective(comm, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
-  /* arrays a hook no longer writes (a Vec removed from the declared state, say) leave the entry */
   for (auto it = entry.slots.begin(); it != entry.slots.end();) {
     if (it->second.seen) {
       ++it;
@@ -80,6 +84,78 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry)
     PetscCallCXX(it = entry.slots.erase(it));
   }
   entry.captures++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth)
+{
+  const char *name;
+  Entry      *entry;
+
+  PetscFunctionBegin;
+  PetscCheck(depth < maxDepth, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_WRONG, "PetscSnapshotCapture: sub-DMs nest deeper than %d: a DM is its own sub-DM", maxDepth);
+  PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  {
+    auto      it      = snap->entries->find(std::string_view(name));
+    PetscBool foreign = (it != snap->entries->end() && it->second.dmId != ((PetscObject)dm)->id) ? PETSC_TRUE : PETSC_FALSE;
+
+    /* ids differ only if rank-local objects differ, so reduce */
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, MPIU_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
+    PetscCheck(!foreign, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONG,
+               "PetscSnapshotCapture: the snapshot already holds a different DM named \"%s\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", name);
+    if (it == snap->entries->end()) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
+    entry = &it->second;
+    PetscCallCXX(entry->name = name);
+  }
+  {
+    PetscErrorCode ierr = CaptureEntry(snap, dm, *entry, depth);
+
+    if (ierr) {
+      /* never keep half a capture */
+      PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->find(std::string_view(name))));
+      PetscCall(ierr);
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Check dm against its entry. Refusals are recorded in rec (the caller's record for a sub-DM); dm is appended to the
+   plan after its sub-DMs. */
+PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan, _n_PetscSnapshotRecord *parent)
+{
+  const char            *name;
+  PetscMPIInt            size;
+  _n_PetscSnapshotRecord rec;
+
+  PetscFunctionBegin;
+  PetscCheck(depth < maxDepth, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_WRONG, "PetscSnapshotRestore: sub-DMs nest deeper than %d: a DM is its own sub-DM", maxDepth);
+  PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotRestore"));
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)dm), &size));
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  auto it = snap->entries->find(std::string_view(name));
+  if (it == snap->entries->end()) {
+    std::string held;
+
+    for (const auto &[n, e] : *snap->entries) held += (held.empty() ? "\"" : ", \"") + n + "\"";
+    PetscCall(PetscSnapshotRecordRefuse(parent, "the snapshot holds no DM named \"%s\" (%s%s)", name, held.empty() ? "it is empty: nothing was captured" : "it holds ", held.c_str()));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (it->second.commSize != size) {
+    PetscCall(PetscSnapshotRecordRefuse(parent, "DM \"%s\" was captured on %d ranks and is restored on %d", name, it->second.commSize, size));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  rec.snap  = snap;
+  rec.entry = &it->second;
+  rec.dm    = dm;
+  rec.depth = depth;
+  rec.plan  = plan;
+  PetscCall(RunHooks(rec, Phase::Check));
+  if (rec.refused) {
+    if (depth == 0) PetscCall(PetscSnapshotRecordRefuse(parent, "refusing to restore DM \"%s\", nothing was written: %s", name, rec.refusal.c_str()));
+    else PetscCall(PetscSnapshotRecordRefuse(parent, "its sub-DM \"%s\": %s", name, rec.refusal.c_str()));
+  }
+  PetscCallCXX(plan->emplace_back(dm, &it->second));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -99,7 +175,8 @@ using namespace petscsnapshot;
   Notes:
   What is captured is decided by the hooks registered for the `DM`'s type (`PetscSnapshotRegisterDMHook()`). Built in:
   the local coordinates and, when present, the local cell coordinates of any `DM`; the layout of a `DMPLEX` or `DMDA`
-  (checked at restore); every object declared with `PetscSnapshotDMAddState()`.
+  (checked at restore); every object declared with `PetscSnapshotDMAddState()`; for a `DMSWARM`, every field of every
+  local particle, and its cell `DM` (captured as an entry of its own).
 
   The snapshot keys its entries by the `DM`'s name (`PetscObjectSetName()`), never by pointer, so several `DM`s can be
   captured into one snapshot and the state can be restored into another `DM` with the same name. Capturing the same
@@ -116,43 +193,20 @@ using namespace petscsnapshot;
 @*/
 PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
 {
-  const char *name;
-  Entry      *entry = nullptr;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
   PetscSnapshotValidDM(dm, 2);
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
   PetscCall(PetscSnapshotSetUp(snap));
-  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
-  {
-    auto      it      = snap->entries->find(std::string_view(name));
-    PetscBool foreign = (it != snap->entries->end() && it->second.dmId != ((PetscObject)dm)->id) ? PETSC_TRUE : PETSC_FALSE;
-
-    /* ids differ only if rank-local objects differ, so reduce */
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, MPIU_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
-    PetscCheck(!foreign, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONG,
-               "PetscSnapshotCapture: the snapshot already holds a different DM named \"%s\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", name);
-    if (it == snap->entries->end()) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
-    entry = &it->second;
-    PetscCallCXX(entry->name = name);
-  }
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
   PetscTryTypeMethod(snap, begincapture);
-  {
-    PetscErrorCode ierr = CaptureEntry(snap, dm, *entry);
-
-    if (ierr) {
-      /* never keep half a capture */
-      PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->find(std::string_view(name))));
-      PetscTryTypeMethod(snap, endcapture, PETSC_FALSE);
-      PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
-      PetscCall(ierr);
-    }
-  }
-  PetscTryTypeMethod(snap, endcapture, PETSC_TRUE);
-  snap->captureCount++;
+  ierr = CaptureTree(snap, dm, 0);
+  PetscTryTypeMethod(snap, endcapture, ierr ? PETSC_FALSE : PETSC_TRUE);
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
+  PetscCall(ierr);
+  snap->captureCount++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -166,13 +220,15 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
 - dm   - the `DM`; its entry is found by name
 
   Notes:
-  Restore checks everything before it writes anything: that the snapshot holds an entry for the `DM`, made on the same
-  number of ranks; the `DM`'s layout (chart, section and vector sizes); that the same state is declared with the same
-  sizes. A mismatch on any rank raises `PETSC_ERR_ARG_INCOMP` on every rank, naming the object, with nothing written.
+  Restore checks everything before it writes anything: that the snapshot holds an entry for the `DM` (and for its
+  sub-`DM`s, such as a swarm's cell `DM`), made on the same number of ranks; the `DM`'s layout (chart, section and vector
+  sizes); that the same state is declared with the same sizes; for a swarm, the same fields with the same types and
+  block sizes, none checked out. A mismatch on any rank raises `PETSC_ERR_ARG_INCOMP` on every rank, naming the object,
+  with nothing written. Sub-`DM`s are restored before the `DM`s that use them.
 
   After a restore the `DM` is consistent: the global coordinate vector is rebuilt from the restored local one, and the
-  coordinate caches PETSc keeps (coordinate field, FVM geometry) are dropped. Restoring does not consume the snapshot:
-  the same state can be restored any number of times.
+  coordinate caches PETSc keeps (coordinate field, FVM and FEM geometry) are dropped. Restoring does not consume the
+  snapshot: the same state can be restored any number of times.
 
   Level: beginner
 
@@ -180,11 +236,10 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
 @*/
 PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
 {
-  const char            *name;
   MPI_Comm               comm;
-  PetscMPIInt            size;
-  _n_PetscSnapshotRecord rec;
-  std::string            problem;
+  _n_PetscSnapshotRecord top; /* collects the refusals of the whole tree */
+  RestorePlan            plan;
+  PetscErrorCode         ierr;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -192,37 +247,63 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotRestore"));
   PetscCall(PetscSnapshotSetUp(snap));
   comm = PetscObjectComm((PetscObject)dm);
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
-  auto it = snap->entries->find(std::string_view(name));
-  if (it == snap->entries->end()) {
-    std::string held;
-    for (const auto &[n, e] : *snap->entries) held += (held.empty() ? "\"" : ", \"") + n + "\"";
-    PetscCallCXX(problem = "the snapshot holds no DM named \"" + std::string(name) + "\" (" + (held.empty() ? std::string("it is empty: nothing was captured") : "it holds " + held) + ")");
-  } else if (it->second.commSize != size) {
-    PetscCallCXX(problem = "DM \"" + std::string(name) + "\" was captured on " + std::to_string(it->second.commSize) + " ranks and is restored on " + std::to_string(size));
-  }
-  PetscCall(RaiseCollective(comm, !problem.empty(), problem, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore"));
-
+  top.snap  = snap;
+  top.entry = nullptr;
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
   PetscTryTypeMethod(snap, beginrestore);
-  rec.snap  = snap;
-  rec.entry = &it->second;
-  rec.dm    = dm;
-  PetscCall(RunHooks(rec, Phase::Check));
-  if (rec.refused) PetscCallCXX(problem = "refusing to restore DM \"" + std::string(name) + "\", nothing was written: " + rec.refusal);
-  {
-    PetscErrorCode ierr = RaiseCollective(comm, rec.refused, problem, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
-
-    if (ierr) {
-      PetscTryTypeMethod(snap, endrestore);
-      PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
-      PetscCall(ierr);
-    }
+  ierr = CheckTree(snap, dm, 0, &plan, &top);
+  if (!ierr) ierr = RaiseCollective(comm, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
+  if (ierr) {
+    PetscTryTypeMethod(snap, endrestore);
+    PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+    PetscCall(ierr);
   }
-  PetscCall(RunHooks(rec, Phase::Restore));
+  for (auto &[d, entry] : plan) {
+    _n_PetscSnapshotRecord rec;
+
+    rec.snap  = snap;
+    rec.entry = entry;
+    rec.dm    = d;
+    PetscCall(RunHooks(rec, Phase::Restore));
+    entry->dmId = ((PetscObject)d)->id; /* the entry is now bound to this DM */
+  }
   PetscTryTypeMethod(snap, endrestore);
-  it->second.dmId = ((PetscObject)dm)->id; /* the entry is now bound to this DM */
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotRecordAddSubDM - From a hook, makes another `DM` part of the record's `DM`: captured with it (as an
+  entry of its own, keyed by its name), checked with it, and restored before it
+
+  Collective
+
+  Input Parameters:
++ rec - the record of the `DM` that uses `sub`
+- sub - the sub-`DM`, for example a swarm's cell `DM`
+
+  Notes:
+  Call it from the capture hook and from the check hook; it does nothing in the restore phase (the driver restores
+  sub-`DM`s first). A sub-`DM` that was not captured, or whose check refuses, makes the restore of the `DM` refuse.
+
+  Level: advanced
+
+.seealso: `PetscSnapshotRegisterDMHook()`, `PetscSnapshotCapture()`, `PetscSnapshotRestore()`
+@*/
+PetscErrorCode PetscSnapshotRecordAddSubDM(PetscSnapshotRecord rec, DM sub)
+{
+  PetscFunctionBegin;
+  PetscCheck(rec && rec->snap && rec->entry, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument 1)");
+  PetscSnapshotValidDM(sub, 2);
+  switch (rec->phase) {
+  case Phase::Capture:
+    PetscCall(CaptureTree(rec->snap, sub, rec->depth + 1));
+    break;
+  case Phase::Check:
+    PetscCall(CheckTree(rec->snap, sub, rec->depth + 1, rec->plan, rec));
+    break;
+  case Phase::Restore:
+    break;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

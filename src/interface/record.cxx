@@ -370,7 +370,7 @@ PetscErrorCode PetscSnapshotRecordRefuse(PetscSnapshotRecord rec, const char for
   va_list args;
 
   PetscFunctionBegin;
-  PetscSnapshotValidRecord(rec, 1);
+  PetscCheck(rec && rec->snap, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument 1)");
   if (rec->refused) PetscFunctionReturn(PETSC_SUCCESS);
   va_start(args, format);
   vsnprintf(text, sizeof(text), format, args);
