@@ -48,18 +48,19 @@ typedef struct _n_PetscSnapshotRecord *PetscSnapshotRecord;
 
    Level: advanced
 
-.seealso: `PetscSnapshotRecordPutArray()`, `PetscSnapshotRecordPutVec()`
+.seealso: `PetscSnapshotRecordPutArray()`, `PetscSnapshotRecordPutVec()`, `PetscSnapshotRecordPutPointField()`
 E*/
 typedef enum {
   PETSCSNAPSHOT_RECORD_ARRAY,
-  PETSCSNAPSHOT_RECORD_VEC
+  PETSCSNAPSHOT_RECORD_VEC,
+  PETSCSNAPSHOT_RECORD_POINT_FIELD
 } PetscSnapshotRecordKind;
 
 /*S
    PetscSnapshotRecordInfo - description of one named array held in a `PetscSnapshotRecord`
 
    Fields:
-+  kind - `PETSCSNAPSHOT_RECORD_ARRAY` or `PETSCSNAPSHOT_RECORD_VEC`
++  kind - `PETSCSNAPSHOT_RECORD_ARRAY`, `PETSCSNAPSHOT_RECORD_VEC` or `PETSCSNAPSHOT_RECORD_POINT_FIELD` (one item per particle)
 .  type - the `PetscDataType` of the values (`PETSC_STRUCT` for opaque bytes)
 .  bs   - values per item (for `PETSC_STRUCT`, bytes per item)
 .  n    - number of items on this rank
@@ -135,6 +136,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotRegisterDMHook(const char[], DMType, Pe
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetDMName(PetscSnapshotRecord, const char *[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordAddSubDM(PetscSnapshotRecord, DM);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutArray(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, const void *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutPointField(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, const void *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordPutVec(PetscSnapshotRecord, const char[], Vec);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetInfo(PetscSnapshotRecord, const char[], PetscBool *, PetscSnapshotRecordInfo *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRecordGetArray(PetscSnapshotRecord, const char[], PetscDataType, PetscInt, PetscInt, void *);

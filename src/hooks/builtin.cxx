@@ -1,4 +1,5 @@
-/* The built-in hooks, in the order they run: layout checks first, then coordinates, then declared state. */
+/* The built-in hooks, in the order they run: layout checks first, then coordinates, then declared state, then
+   swarm particles. */
 #include "../include/snapshotimpl.hpp"
 #include "builtin.hpp"
 
@@ -11,6 +12,7 @@ PetscErrorCode RegisterBuiltinHooks(void)
   PetscCall(RegisterLayoutHooks());
   PetscCall(RegisterCoordinateHooks());
   PetscCall(RegisterStateHooks());
+  PetscCall(RegisterSwarmHooks());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -7,6 +7,7 @@ namespace petscsnapshot
 PETSC_INTERN PetscErrorCode RegisterLayoutHooks(void);
 PETSC_INTERN PetscErrorCode RegisterCoordinateHooks(void);
 PETSC_INTERN PetscErrorCode RegisterStateHooks(void);
+PETSC_INTERN PetscErrorCode RegisterSwarmHooks(void);
 } // namespace petscsnapshot
 
 #endif

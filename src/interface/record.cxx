@@ -93,6 +93,34 @@ PetscErrorCode PetscSnapshotRecordPutArray(PetscSnapshotRecord rec, const char n
 }
 
 /*@C
+  PetscSnapshotRecordPutPointField - Puts a per-point array (one item per local particle of a swarm) into the record
+  (capture hooks only)
+
+  Not Collective
+
+  Input Parameters:
++ rec  - the record
+. name - the array's name, unique within the `DM`'s entry
+. type - the `PetscDataType` of the values; `PETSC_STRUCT` for opaque bytes
+. bs   - values per point (for `PETSC_STRUCT`, bytes per point)
+. n    - number of local points
+- data - `n*bs` values
+
+  Notes:
+  Like `PetscSnapshotRecordPutArray()`; the kind lets `PetscSnapshotView()` report point counts.
+
+  Level: advanced
+
+.seealso: `PetscSnapshotRecordPutArray()`, `PetscSnapshotRecordGetArray()`
+@*/
+PetscErrorCode PetscSnapshotRecordPutPointField(PetscSnapshotRecord rec, const char name[], PetscDataType type, PetscInt bs, PetscInt n, const void *data)
+{
+  PetscFunctionBegin;
+  PetscCall(PutArray(rec, name, PETSCSNAPSHOT_RECORD_POINT_FIELD, type, bs, n, -1, data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
   PetscSnapshotRecordPutVec - Puts the local values of a `Vec` into the record (capture hooks only)
 
   Collective
@@ -357,8 +385,9 @@ PetscErrorCode PetscSnapshotRecordGetNames(PetscSnapshotRecord rec, const char p
 - format - a printf-style message naming the object, for example "Vec \"history\" changed size"
 
   Notes:
-  The hook keeps going; after all hooks ran, the driver reduces the refusals over the communicator and raises the first
-  one on every rank, so that no rank hangs and nothing is written. Only the first refusal of a rank is kept.
+  The hook keeps going; after all hooks ran, the driver reduces the refusals over the communicator and raises those of
+  the lowest rank that refused on every rank, so that no rank hangs and nothing is written. A rank's refusals are joined
+  with "; ", so that the error lists everything that is wrong.
 
   Level: advanced
 
@@ -371,11 +400,10 @@ PetscErrorCode PetscSnapshotRecordRefuse(PetscSnapshotRecord rec, const char for
 
   PetscFunctionBegin;
   PetscCheck(rec && rec->snap, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument 1)");
-  if (rec->refused) PetscFunctionReturn(PETSC_SUCCESS);
   va_start(args, format);
   vsnprintf(text, sizeof(text), format, args);
   va_end(args);
+  PetscCallCXX(rec->refusal += (rec->refused ? "; " : "") + std::string(text));
   rec->refused = true;
-  PetscCallCXX(rec->refusal = text);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

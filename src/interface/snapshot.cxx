@@ -225,7 +225,14 @@ PetscErrorCode PetscSnapshotSetUp(PetscSnapshot snap)
 
 static const char *RecordKindName(PetscSnapshotRecordKind kind)
 {
-  return kind == PETSCSNAPSHOT_RECORD_VEC ? "Vec" : "array";
+  switch (kind) {
+  case PETSCSNAPSHOT_RECORD_VEC:
+    return "Vec";
+  case PETSCSNAPSHOT_RECORD_POINT_FIELD:
+    return "point field";
+  default:
+    return "array";
+  }
 }
 
 /*@C
@@ -265,6 +272,16 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &total, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
     PetscCall(PetscViewerASCIIPrintf(viewer, "DM \"%s\" (%s, %d ranks): %" PetscInt_FMT " captures, %.0f bytes\n", name.c_str(), entry.dmType.c_str(), entry.commSize, entry.captures, total));
     PetscCall(PetscViewerASCIIPushTab(viewer));
+    for (const auto &[sname, slot] : entry.slots) { /* entries with point fields (swarms): particle counts */
+      if (slot.info.kind != PETSCSNAPSHOT_RECORD_POINT_FIELD) continue;
+      PetscInt n = slot.info.n, lo, hi, sum;
+
+      PetscCall(MPIU_Allreduce(&n, &lo, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)snap)));
+      PetscCall(MPIU_Allreduce(&n, &hi, 1, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)snap)));
+      PetscCall(MPIU_Allreduce(&n, &sum, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "points: %" PetscInt_FMT " in all, %" PetscInt_FMT " to %" PetscInt_FMT " per rank\n", sum, lo, hi));
+      break;
+    }
     for (const auto &[sname, slot] : entry.slots) {
       double sums[2] = {(double)slot.info.n, (double)slot.bytes}; /* items (local items summed, ghosts included) */
 

@@ -1,0 +1,125 @@
+/* Hook for DMSWARM: every registered field of every local particle, rebuilt on restore; and the cell DM, as a sub-DM.
+   Arrays are named "swarm/<field name>", one item per local particle. */
+#include "../include/snapshotimpl.hpp"
+#include "builtin.hpp"
+#include "swarmfields.hpp"
+
+#include <petsc/private/dmswarmimpl.h>
+#include <cstring>
+
+namespace petscsnapshot
+{
+
+static const char swarmPrefix[] = "swarm/";
+
+static std::string RecordName(const char field[])
+{
+  return std::string(swarmPrefix) + field;
+}
+
+static PetscErrorCode CellDM(DM sw, DM *cell)
+{
+  PetscFunctionBegin;
+  PetscCall(DMSwarmGetCellDM(sw, cell));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CaptureSwarm(PetscSnapshotRecord rec, DM sw, void *)
+{
+  std::vector<SwarmField> fields;
+  PetscInt                n;
+  DM                      cell;
+
+  PetscFunctionBegin;
+  PetscCall(CellDM(sw, &cell));
+  if (cell) PetscCall(PetscSnapshotRecordAddSubDM(rec, cell)); /* one call stashes the mesh too */
+  PetscCall(SwarmGetFields(sw, fields, &n));
+  for (const SwarmField &f : fields) {
+    std::string name;
+
+    PetscCallCXX(name = RecordName(f.name));
+    PetscCall(PetscSnapshotRecordPutPointField(rec, name.c_str(), f.type, f.bs, n, f.data));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckSwarm(PetscSnapshotRecord rec, DM sw, void *)
+{
+  std::vector<SwarmField> fields;
+  PetscInt                n, ncaptured;
+  const char            **captured;
+  DM                      cell;
+
+  PetscFunctionBegin;
+  PetscCall(CellDM(sw, &cell));
+  if (cell) PetscCall(PetscSnapshotRecordAddSubDM(rec, cell));
+  PetscCall(SwarmGetFields(sw, fields, &n));
+  for (const SwarmField &f : fields) {
+    std::string             name;
+    PetscBool               found;
+    PetscSnapshotRecordInfo info;
+
+    PetscCallCXX(name = RecordName(f.name));
+    PetscCall(PetscSnapshotRecordGetInfo(rec, name.c_str(), &found, &info));
+    if (!found) PetscCall(PetscSnapshotRecordRefuse(rec, "swarm field \"%s\" is registered now but was not at capture", f.name));
+    else if (info.type != f.type || info.bs != f.bs)
+      PetscCall(PetscSnapshotRecordRefuse(rec, "swarm field \"%s\" changed: captured %s with block size %" PetscInt_FMT ", now %s with block size %" PetscInt_FMT, f.name, PetscDataTypes[info.type], info.bs, PetscDataTypes[f.type], f.bs));
+    if (f.active) PetscCall(PetscSnapshotRecordRefuse(rec, "swarm field \"%s\" is checked out (DMSwarmGetField() or a Vec from DMSwarmCreateGlobalVectorFromField() is alive), so the population cannot be rebuilt", f.name));
+  }
+  PetscCall(PetscSnapshotRecordGetNames(rec, swarmPrefix, &ncaptured, &captured));
+  for (PetscInt i = 0; i < ncaptured; i++) {
+    const char *field = captured[i] + sizeof(swarmPrefix) - 1;
+    bool        registered = false;
+
+    for (const SwarmField &f : fields) registered = registered || !std::strcmp(f.name, field);
+    if (!registered) PetscCall(PetscSnapshotRecordRefuse(rec, "swarm field \"%s\" was captured but is not registered now", field));
+  }
+  PetscCall(PetscFree(captured));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Clear and rebuild: size the local population to the captured count, then copy every field back. O(N). */
+static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
+{
+  std::vector<SwarmField> fields;
+  PetscInt                n, ncaptured = -1;
+
+  PetscFunctionBegin;
+  PetscCall(SwarmGetFields(sw, fields, &n));
+  for (const SwarmField &f : fields) {
+    PetscBool               found;
+    PetscSnapshotRecordInfo info;
+    std::string             name;
+
+    PetscCallCXX(name = RecordName(f.name));
+    PetscCall(PetscSnapshotRecordGetInfo(rec, name.c_str(), &found, &info));
+    PetscCheck(found && (ncaptured < 0 || info.n == ncaptured), PETSC_COMM_SELF, PETSC_ERR_PLIB, "swarm field \"%s\": inconsistent snapshot", f.name);
+    ncaptured = info.n;
+  }
+  PetscCall(DMSwarmSetLocalSizes(sw, ncaptured, -1)); /* keeps the allocation when it is large enough */
+  for (const SwarmField &f : fields) {
+    PetscInt      bs;
+    PetscDataType type;
+    void         *data;
+    std::string   name;
+
+    PetscCallCXX(name = RecordName(f.name));
+    PetscCall(DMSwarmGetField(sw, f.name, &bs, &type, &data));
+    PetscCall(PetscSnapshotRecordGetArray(rec, name.c_str(), f.type, f.bs, ncaptured, data));
+    PetscCall(DMSwarmRestoreField(sw, f.name, &bs, &type, &data));
+  }
+  { /* a cell sort made before the restore describes another population */
+    DM_Swarm *swarm = (DM_Swarm *)sw->data;
+    if (swarm->sort_context) swarm->sort_context->isvalid = PETSC_FALSE;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RegisterSwarmHooks(void)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotRegisterDMHook("swarm", DMSWARM, CaptureSwarm, CheckSwarm, RestoreSwarm, nullptr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot

@@ -1,0 +1,33 @@
+/* Enumerating the fields of a DMSwarm. PETSc has no public API for it in any version, so we mirror the private
+   structs of src/dm/impls/swarm/data_bucket.h (not installed), whose layout is the same from PETSc 3.18 to 3.25.
+   Safety: the build refuses other PETSc versions, and every enumeration is cross-checked against the public API
+   (local size, DMSwarmGetField of a field, the fields PETSc always registers) before anything is read from it. */
+#ifndef PETSCSNAPSHOT_SWARMFIELDS_HPP
+#define PETSCSNAPSHOT_SWARMFIELDS_HPP
+
+#include <petscdmswarm.h>
+#include <vector>
+
+#if PETSC_VERSION_LT(3, 18, 0) || PETSC_VERSION_GE(3, 26, 0)
+  #error "petsc-snapshot mirrors PETSc's private DMSwarmDataBucket layout, verified for PETSc 3.18 to 3.25 only. Compare src/dm/impls/swarm/data_bucket.h of this PETSc with src/hooks/swarmfields.hpp, then widen the version range."
+#endif
+
+namespace petscsnapshot
+{
+
+/* One registered swarm field, as the snapshot needs it. */
+struct SwarmField {
+  const char   *name;
+  PetscDataType type;       /* PETSC_STRUCT for user structs and user datatypes */
+  PetscInt      bs;         /* values per point; for PETSC_STRUCT, bytes per point */
+  size_t        bytes;      /* bytes per point */
+  bool          active;     /* checked out: DMSwarmGetField() or a field Vec is alive */
+  const void   *data;       /* the local values, for reading (also while checked out) */
+};
+
+/* The fields of sw (registration order) and its local number of points, checked against the public API. */
+PETSC_INTERN PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal);
+
+} // namespace petscsnapshot
+
+#endif
