@@ -6,6 +6,7 @@
 #include <petscdmswarm.h>
 #include "testutil.h"
 #include "meshutil.h"
+#include "pic_problem.h"
 
 typedef struct {
   double a;
@@ -84,42 +85,10 @@ static PetscErrorCode SwarmFill(DM sw, PetscInt seed)
   PetscFunctionReturn(0);
 }
 
-/* Put ppc x ppc particles in every local cell of mesh, on a regular sub-grid around the centroid (DMSwarm's own
-   regular layout supports only simplices in PETSc 3.18). */
-static PetscErrorCode SwarmSeedCells(DM sw, DM mesh, PetscInt ppc, PetscReal h)
-{
-  PetscInt   cStart, cEnd, n, p = 0;
-  PetscReal *x;
-  PetscInt  *cell;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
-  n = (cEnd - cStart) * ppc * ppc;
-  PetscCall(DMSwarmSetLocalSizes(sw, n, 16));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
-  for (PetscInt c = cStart; c < cEnd; c++) {
-    PetscReal vol, centroid[3];
-    PetscCall(DMPlexComputeCellGeometryFVM(mesh, c, &vol, centroid, NULL));
-    for (PetscInt i = 0; i < ppc; i++)
-      for (PetscInt j = 0; j < ppc; j++, p++) {
-        x[2 * p]     = centroid[0] + ((i + 0.5) / ppc - 0.5) * 0.9 * h;
-        x[2 * p + 1] = centroid[1] + ((j + 0.5) / ppc - 0.5) * 0.9 * h;
-        cell[p]      = c;
-      }
-  }
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscFunctionReturn(0);
-}
-
 /* A PIC swarm named "particles" on mesh, ppc x ppc particles per cell, unique pids. */
 static PetscErrorCode CreateSwarm(DM mesh, PetscInt ppc, SwarmVariant variant, DM *sw)
 {
   MPI_Comm   comm = PetscObjectComm((PetscObject)mesh);
-  PetscInt   n, offset = 0;
-  PetscInt64 *pid;
-
   PetscFunctionBeginUser;
   PetscCall(DMCreate(comm, sw));
   PetscCall(PetscObjectSetName((PetscObject)*sw, "particles"));
@@ -141,11 +110,7 @@ static PetscErrorCode CreateSwarm(DM mesh, PetscInt ppc, SwarmVariant variant, D
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &nc, 1, MPIU_INT, MPI_SUM, comm));
     PetscCall(SwarmSeedCells(*sw, mesh, ppc, 1.0 / PetscSqrtReal((PetscReal)nc)));
   }
-  PetscCall(DMSwarmGetLocalSize(*sw, &n));
-  PetscCallMPI(MPI_Exscan(&n, &offset, 1, MPIU_INT, MPI_SUM, comm));
-  PetscCall(DMSwarmGetField(*sw, "DMSwarm_pid", NULL, NULL, (void **)&pid));
-  for (PetscInt p = 0; p < n; p++) pid[p] = offset + p;
-  PetscCall(DMSwarmRestoreField(*sw, "DMSwarm_pid", NULL, NULL, (void **)&pid));
+  PetscCall(SwarmNumber(*sw));
   if (variant == SWARM_STANDARD) PetscCall(SwarmFill(*sw, 0));
   PetscFunctionReturn(0);
 }

@@ -1,0 +1,83 @@
+/* The particles of the examples (and tests): a PIC DMSwarm on a 2D DMPlex, seeded on a regular sub-grid of every local
+   cell, advected by a divergence-free cellular flow (zero normal velocity on the walls of the unit square) with
+   forward Euler, then migrated to the ranks and cells that own them. */
+#ifndef PETSCSNAPSHOT_PIC_PROBLEM_H
+#define PETSCSNAPSHOT_PIC_PROBLEM_H
+
+#include <petscdmplex.h>
+#include <petscdmswarm.h>
+
+/* Put ppc x ppc particles in every local cell, on a regular sub-grid around the centroid, cell size h (DMSwarm's own
+   regular layout supports only simplices in PETSc 3.18). */
+static PetscErrorCode SwarmSeedCells(DM sw, DM mesh, PetscInt ppc, PetscReal h)
+{
+  PetscInt   cStart, cEnd, n, p = 0;
+  PetscReal *x;
+  PetscInt  *cell;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
+  n = (cEnd - cStart) * ppc * ppc;
+  PetscCall(DMSwarmSetLocalSizes(sw, n, 16));
+  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    PetscReal vol, centroid[3];
+    PetscCall(DMPlexComputeCellGeometryFVM(mesh, c, &vol, centroid, NULL));
+    for (PetscInt i = 0; i < ppc; i++)
+      for (PetscInt j = 0; j < ppc; j++, p++) {
+        x[2 * p]     = centroid[0] + ((i + 0.5) / ppc - 0.5) * 0.9 * h;
+        x[2 * p + 1] = centroid[1] + ((j + 0.5) / ppc - 0.5) * 0.9 * h;
+        cell[p]      = c;
+      }
+  }
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscFunctionReturn(0);
+}
+
+/* Give the particles global ids 0..N-1 (DMSwarm_pid). */
+static PetscErrorCode SwarmNumber(DM sw)
+{
+  PetscInt    n, offset = 0;
+  PetscInt64 *pid;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMSwarmGetLocalSize(sw, &n));
+  PetscCallMPI(MPI_Exscan(&n, &offset, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sw)));
+  PetscCall(DMSwarmGetField(sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
+  for (PetscInt p = 0; p < n; p++) pid[p] = offset + p;
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
+  PetscFunctionReturn(0);
+}
+
+/* A cellular flow: u = (sin(pi x) cos(pi y), -cos(pi x) sin(pi y)) */
+static void CellularFlow(const PetscReal x[], PetscReal v[])
+{
+  v[0] = PetscSinReal(PETSC_PI * x[0]) * PetscCosReal(PETSC_PI * x[1]);
+  v[1] = -PetscCosReal(PETSC_PI * x[0]) * PetscSinReal(PETSC_PI * x[1]);
+}
+
+/* One forward Euler step of every particle, then migration; returns the largest displacement on any rank. */
+static PetscErrorCode SwarmAdvect(DM sw, PetscReal dt, PetscReal *maxMove)
+{
+  PetscInt   n;
+  PetscReal *x, mv = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMSwarmGetLocalSize(sw, &n));
+  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  for (PetscInt p = 0; p < n; p++) {
+    PetscReal v[2];
+    CellularFlow(&x[2 * p], v);
+    x[2 * p] += dt * v[0];
+    x[2 * p + 1] += dt * v[1];
+    mv = PetscMax(mv, dt * PetscSqrtReal(v[0] * v[0] + v[1] * v[1]));
+  }
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscCall(DMSwarmMigrate(sw, PETSC_TRUE)); /* particles outside the domain are dropped */
+  PetscCall(MPIU_Allreduce(&mv, maxMove, 1, MPIU_REAL, MPI_MAX, PetscObjectComm((PetscObject)sw)));
+  PetscFunctionReturn(0);
+}
+
+#endif
