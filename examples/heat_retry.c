@@ -13,28 +13,8 @@ static const char help[] = "Stash-and-retry time stepping with petsc-snapshot.\n
                            "  -snapshot_view     show what the snapshot held at the end\n";
 
 #include <petscsnapshot.h>
+#include "box_mesh.h"
 #include "heat_problem.h"
-
-static PetscErrorCode CreateMesh(MPI_Comm comm, PetscInt n, DM *dm)
-{
-  PetscInt  faces[2] = {n, n};
-  DM        dist;
-
-  PetscFunctionBeginUser;
-#if PETSC_VERSION_LT(3, 22, 0)
-  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, dm));
-#else
-  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, 0, PETSC_FALSE, dm));
-#endif
-  PetscCall(DMPlexDistribute(*dm, 0, NULL, &dist));
-  if (dist) {
-    PetscCall(DMDestroy(dm));
-    *dm = dist;
-  }
-  PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
-  PetscCall(DMSetFromOptions(*dm));
-  PetscFunctionReturn(0);
-}
 
 int main(int argc, char **argv)
 {
@@ -57,7 +37,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-steps", "Accepted steps to take", NULL, steps, &steps, NULL));
   PetscOptionsEnd();
 
-  PetscCall(CreateMesh(comm, n, &dm));
+  PetscCall(CreateBoxMesh(comm, n, PETSC_FALSE, "mesh", &dm));
+  PetscCall(DMSetFromOptions(dm));
   PetscCall(HeatProblemSetUp(dm, dt, &ts, &u));
   PetscCall(VecDuplicate(u, &uPrev));
   PetscCall(VecDuplicate(u, &dose));

@@ -13,27 +13,8 @@ static const char help[] = "Particle-in-cell stash-and-retry with petsc-snapshot
                            "  -snapshot_view\n";
 
 #include <petscsnapshot.h>
+#include "box_mesh.h"
 #include "pic_problem.h"
-
-static PetscErrorCode CreateMesh(MPI_Comm comm, PetscInt n, DM *dm)
-{
-  PetscInt faces[2] = {n, n};
-  DM       dist;
-
-  PetscFunctionBeginUser;
-#if PETSC_VERSION_LT(3, 22, 0)
-  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, dm));
-#else
-  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, 0, PETSC_FALSE, dm));
-#endif
-  PetscCall(DMPlexDistribute(*dm, 0, NULL, &dist));
-  if (dist) {
-    PetscCall(DMDestroy(dm));
-    *dm = dist;
-  }
-  PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
-  PetscFunctionReturn(0);
-}
 
 static PetscErrorCode CreateParticles(DM mesh, PetscInt n, PetscInt ppc, DM *sw)
 {
@@ -108,7 +89,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-steps", "Accepted steps to take", NULL, steps, &steps, NULL));
   PetscOptionsEnd();
 
-  PetscCall(CreateMesh(comm, n, &mesh));
+  PetscCall(CreateBoxMesh(comm, n, PETSC_FALSE, "mesh", &mesh));
   PetscCall(CreateParticles(mesh, n, ppc, &sw));
   PetscCall(DMSwarmGetSize(sw, &N0));
   PetscCall(PetscSnapshotCreate(comm, &snap));

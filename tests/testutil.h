@@ -70,6 +70,40 @@ static PetscErrorCode TestVecEqual(Vec a, Vec b, const char what[])
     PetscCall(TestCheck((comm), ok_t_, what)); \
   } while (0)
 
+/* View the snapshot into a file and check, on rank 0, that the text contains every string of want[] (NULL-ended). */
+static PetscErrorCode TestViewContains(PetscSnapshot snap, const char file[], const char *const want[], const char what[])
+{
+  PetscViewer viewer;
+  PetscMPIInt rank;
+  PetscBool   ok = PETSC_TRUE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIOpen(PETSC_COMM_WORLD, file, &viewer));
+  PetscCall(PetscSnapshotView(snap, viewer));
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (rank == 0) {
+    static char text[65536];
+    FILE       *f = fopen(file, "r");
+    size_t      len = 0;
+
+    if (f) {
+      len = fread(text, 1, sizeof(text) - 1, f);
+      fclose(f);
+    }
+    text[len] = 0;
+    for (int i = 0; want[i]; i++)
+      if (!strstr(text, want[i])) {
+        ok = PETSC_FALSE;
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "  view lacks \"%s\"\n", want[i]));
+      }
+    if (!ok) PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", text));
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, ok, what));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode TestFinish(MPI_Comm comm, int *code)
 {
   PetscFunctionBeginUser;

@@ -1,0 +1,35 @@
+/* The mesh of the examples (and tests): a distributed tensor-product DMPlex on the unit square, optionally periodic,
+   named, partitioned deterministically (so that a mesh made again is laid out the same). */
+#ifndef PETSCSNAPSHOT_BOX_MESH_H
+#define PETSCSNAPSHOT_BOX_MESH_H
+
+#include <petscdmplex.h>
+
+static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodic, const char name[], DM *dm)
+{
+  PetscInt       faces[2] = {n, n};
+  PetscReal      lower[2] = {0.0, 0.0}, upper[2] = {1.0, 1.0};
+  DMBoundaryType bd[2]    = {periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE, periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE};
+  DM             dist;
+
+  PetscFunctionBeginUser;
+#if PETSC_VERSION_LT(3, 22, 0)
+  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, lower, upper, bd, PETSC_TRUE, dm));
+#else
+  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, lower, upper, bd, PETSC_TRUE, 0, PETSC_FALSE, dm));
+#endif
+  { /* a deterministic partition, so that a mesh made again is laid out the same */
+    PetscPartitioner part;
+    PetscCall(DMPlexGetPartitioner(*dm, &part));
+    PetscCall(PetscPartitionerSetType(part, PETSCPARTITIONERSIMPLE));
+  }
+  PetscCall(DMPlexDistribute(*dm, 0, NULL, &dist));
+  if (dist) {
+    PetscCall(DMDestroy(dm));
+    *dm = dist;
+  }
+  PetscCall(PetscObjectSetName((PetscObject)*dm, name));
+  PetscFunctionReturn(0);
+}
+
+#endif
