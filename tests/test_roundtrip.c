@@ -224,6 +224,36 @@ static PetscErrorCode TestView(PetscSnapshot snap)
   PetscFunctionReturn(0);
 }
 
+/* The class: options prefix, type from options, unknown types, log events. */
+static PetscErrorCode TestClass(void)
+{
+  MPI_Comm          comm = PETSC_COMM_WORLD;
+  PetscSnapshot     snap;
+  PetscSnapshotType type;
+  const char       *prefix;
+  PetscLogEvent     capture = -1, restore = -1;
+  PetscBool         ok;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSnapshotCreate(comm, &snap));
+  PetscCall(PetscSnapshotSetOptionsPrefix(snap, "fluid_"));
+  PetscCall(PetscSnapshotGetOptionsPrefix(snap, &prefix));
+  PetscCall(PetscStrcmp(prefix, "fluid_", &ok));
+  PetscCall(TestCheck(comm, ok, "options prefix is kept"));
+  PetscCall(PetscOptionsSetValue(NULL, "-fluid_snapshot_type", "memory"));
+  PetscCall(PetscSnapshotSetFromOptions(snap));
+  PetscCall(PetscSnapshotGetType(snap, &type));
+  PetscCall(PetscStrcmp(type, PETSCSNAPSHOTMEMORY, &ok));
+  PetscCall(TestCheck(comm, ok, "-fluid_snapshot_type memory sets the type of the prefixed snapshot"));
+  PetscCall(PetscOptionsClearValue(NULL, "-fluid_snapshot_type"));
+  TestExpectError(comm, PetscSnapshotSetType(snap, "nosuchtype"), "PetscSnapshot type \"nosuchtype\" is not registered", "an unknown type is a clear error");
+  PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(PetscLogEventGetId("SnapshotCapture", &capture));
+  PetscCall(PetscLogEventGetId("SnapshotRestore", &restore));
+  PetscCall(TestCheck(comm, (PetscBool)(capture >= 0 && restore >= 0 && capture != restore), "log events SnapshotCapture and SnapshotRestore are registered for -log_view"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscSnapshot snap;
@@ -239,6 +269,7 @@ int main(int argc, char **argv)
   PetscCall(TestView(snap));
   PetscCall(PetscSnapshotDestroy(&snap));
   PetscCall(TestNoGrowth());
+  PetscCall(TestClass());
   PetscCall(TestFinish(PETSC_COMM_WORLD, &code));
   PetscCall(PetscFinalize());
   return code;
