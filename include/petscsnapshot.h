@@ -97,6 +97,48 @@ $  PetscErrorCode hook(PetscSnapshotRecord rec, DM dm, void *ctx)
 S*/
 typedef PetscErrorCode (*PetscSnapshotHookFn)(PetscSnapshotRecord, DM, void *);
 
+/*S
+   PetscSnapshotStateCaptureFn - writes user state that is not plain data into bytes, for `PetscSnapshotDMAddStateCallbacks()`
+
+   Calling Sequence:
+$  PetscErrorCode capture(void *ctx, size_t size, void *bytes)
++  ctx   - the user context
+.  size  - the size the size function returned
+-  bytes - where to write
+
+   Level: intermediate
+
+.seealso: `PetscSnapshotDMAddStateCallbacks()`, `PetscSnapshotStateRestoreFn`, `PetscSnapshotStateSizeFn`
+S*/
+typedef PetscErrorCode (*PetscSnapshotStateCaptureFn)(void *, size_t, void *);
+
+/*S
+   PetscSnapshotStateRestoreFn - rebuilds user state from the bytes its capture function wrote
+
+   Calling Sequence:
+$  PetscErrorCode restore(void *ctx, size_t size, const void *bytes)
++  ctx   - the user context
+.  size  - the number of bytes captured (may differ from the current size: the state may have grown since)
+-  bytes - the captured bytes
+
+   Level: intermediate
+
+.seealso: `PetscSnapshotDMAddStateCallbacks()`, `PetscSnapshotStateCaptureFn`
+S*/
+typedef PetscErrorCode (*PetscSnapshotStateRestoreFn)(void *, size_t, const void *);
+
+/*S
+   PetscSnapshotStateSizeFn - tells how many bytes the capture function of user state will write now
+
+   Calling Sequence:
+$  PetscErrorCode size(void *ctx, size_t *size)
+
+   Level: intermediate
+
+.seealso: `PetscSnapshotDMAddStateCallbacks()`
+S*/
+typedef PetscErrorCode (*PetscSnapshotStateSizeFn)(void *, size_t *);
+
 PETSC_EXTERN PetscClassId      PETSCSNAPSHOT_CLASSID;
 PETSC_EXTERN PetscFunctionList PetscSnapshotList;
 
@@ -127,6 +169,8 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddState(DM, const char[], PetscObjec
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMRemoveState(DM, const char[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetStateKeys(DM, PetscInt *, const char **[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetState(DM, const char[], PetscObject *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddStateBytes(DM, const char[], void *, size_t, PetscInt);
+PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddStateCallbacks(DM, const char[], PetscInt, PetscSnapshotStateSizeFn, PetscSnapshotStateCaptureFn, PetscSnapshotStateRestoreFn, void *, PetscErrorCode (*)(void *));
 
 /* Moving meshes: make PETSc forget geometry computed from old coordinates */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMInvalidateGeometry(DM);

@@ -1,7 +1,13 @@
 /* Hook for every DM: the objects declared with PetscSnapshotDMAddState(), found by key with PetscSnapshotDMGetState().
-   Each supported kind of object is one row of stateKinds; the arrays are named "state/<key>". */
+   Each supported kind of object is one row of stateKinds. The main array of a state is named "state/<key>"; a kind that
+   needs more arrays names them "state/<key>#<part>" ('#' cannot appear in keys). */
 #include "../include/snapshotimpl.hpp"
+#include "../include/userstate.hpp"
 #include "builtin.hpp"
+
+#include <petsc/private/tsimpl.h>
+#include <cstdio>
+#include <cstring>
 
 namespace petscsnapshot
 {
@@ -15,6 +21,26 @@ struct StateKind {
   PetscErrorCode (*restore)(PetscSnapshotRecord, const char[], PetscObject);
 };
 
+/* "state/<key>#<part>", without exceptions */
+struct Part {
+  char s[PETSC_MAX_PATH_LEN];
+  Part(const char name[], const char part[]) { std::snprintf(s, sizeof(s), "%s#%s", name, part); }
+  const char *c_str() const { return s; }
+};
+
+/* Refuse unless the record holds an array of this type and block size (any length). */
+static PetscErrorCode CheckArray(PetscSnapshotRecord rec, const char name[], PetscDataType type, PetscInt bs, const char what[], PetscSnapshotRecordInfo *info, PetscBool *ok)
+{
+  PetscBool found;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotRecordGetInfo(rec, name, &found, info));
+  *ok = (found && info->type == type && info->bs == bs) ? PETSC_TRUE : PETSC_FALSE;
+  if (!*ok) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was captured as another kind of object", what));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- Vec: its local values */
 static PetscErrorCode CaptureVec(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
   return PetscSnapshotRecordPutVec(rec, name, (Vec)obj);
@@ -30,8 +56,208 @@ static PetscErrorCode RestoreVec(PetscSnapshotRecord rec, const char name[], Pet
   return PetscSnapshotRecordGetVec(rec, name, (Vec)obj);
 }
 
+/* ---- IS: its local indices and block size; any length (an IS is state that may grow) */
+static PetscErrorCode CaptureIS(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  PetscInt        n, bs;
+  const PetscInt *idx;
+
+  PetscFunctionBegin;
+  PetscCall(ISGetLocalSize((IS)obj, &n));
+  PetscCall(ISGetBlockSize((IS)obj, &bs));
+  PetscCall(ISGetIndices((IS)obj, &idx));
+  PetscCall(PetscSnapshotRecordPutArray(rec, name, PETSC_INT, 1, n, idx));
+  PetscCall(ISRestoreIndices((IS)obj, &idx));
+  PetscCall(PetscSnapshotRecordPutArray(rec, Part(name, "bs").c_str(), PETSC_INT, 1, 1, &bs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckIS(PetscSnapshotRecord rec, const char name[], PetscObject, const char what[])
+{
+  PetscSnapshotRecordInfo info;
+  PetscBool               ok;
+
+  PetscFunctionBegin;
+  PetscCall(CheckArray(rec, name, PETSC_INT, 1, what, &info, &ok));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RestoreIS(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  PetscSnapshotRecordInfo info;
+  PetscBool               found;
+  PetscInt               *idx, bs;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotRecordGetInfo(rec, name, &found, &info));
+  PetscCall(PetscMalloc1(info.n, &idx));
+  PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_INT, 1, info.n, idx));
+  PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "bs").c_str(), PETSC_INT, 1, 1, &bs));
+  PetscCall(ISSetType((IS)obj, ISGENERAL));
+  PetscCall(ISGeneralSetIndices((IS)obj, info.n, idx, PETSC_OWN_POINTER));
+  PetscCall(ISSetBlockSize((IS)obj, bs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- DM: an entry of its own (a sub-DM, restored first); the record keeps its name */
+static PetscErrorCode CaptureSubDM(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  const char *dmName;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotRecordAddSubDM(rec, (DM)obj));
+  PetscCall(PetscObjectGetName(obj, &dmName));
+  PetscCall(PetscSnapshotRecordPutArray(rec, name, PETSC_CHAR, 1, (PetscInt)std::strlen(dmName), dmName));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckSubDM(PetscSnapshotRecord rec, const char name[], PetscObject obj, const char what[])
+{
+  PetscSnapshotRecordInfo info;
+  PetscBool               ok;
+  const char             *dmName;
+  char                    captured[256] = {0};
+
+  PetscFunctionBegin;
+  PetscCall(CheckArray(rec, name, PETSC_CHAR, 1, what, &info, &ok));
+  if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectGetName(obj, &dmName));
+  if (info.n < (PetscInt)sizeof(captured)) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_CHAR, 1, info.n, captured));
+  if (std::strcmp(captured, dmName)) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was the DM \"%s\" at capture and is the DM \"%s\" now", what, captured, dmName));
+  else PetscCall(PetscSnapshotRecordAddSubDM(rec, (DM)obj));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RestoreSubDM(PetscSnapshotRecord, const char[], PetscObject)
+{
+  return PETSC_SUCCESS; /* the driver restored it before this DM */
+}
+
+/* ---- TS: the clock (time, time step, time of the previous step), the step number, the solution */
+PetscBool tsRestoreSolutionOnly = PETSC_FALSE;
+
+static PetscErrorCode CaptureTS(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  TS        ts       = (TS)obj;
+  PetscReal clock[3] = {ts->ptime, ts->time_step, ts->ptime_prev};
+  PetscInt  step     = ts->steps;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotRecordPutArray(rec, name, PETSC_REAL, 3, 1, clock));
+  PetscCall(PetscSnapshotRecordPutArray(rec, Part(name, "step").c_str(), PETSC_INT, 1, 1, &step));
+  if (ts->vec_sol) PetscCall(PetscSnapshotRecordPutVec(rec, Part(name, "solution").c_str(), ts->vec_sol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckTS(PetscSnapshotRecord rec, const char name[], PetscObject obj, const char what[])
+{
+  TS                      ts = (TS)obj;
+  PetscSnapshotRecordInfo info;
+  PetscBool               ok, found;
+  Part                    solution(name, "solution");
+  std::string             whatSolution;
+
+  PetscFunctionBegin;
+  PetscCall(CheckArray(rec, name, PETSC_REAL, 3, what, &info, &ok));
+  PetscCallCXX(whatSolution = std::string(what) + " (its solution)");
+  PetscCall(PetscSnapshotRecordGetInfo(rec, solution.c_str(), &found, nullptr));
+  if (ts->vec_sol) PetscCall(PetscSnapshotRecordCheckVec(rec, solution.c_str(), ts->vec_sol, whatSolution.c_str()));
+  else if (found) PetscCall(PetscSnapshotRecordRefuse(rec, "%s had a solution at capture and has none now", what));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RestoreTS(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  TS        ts = (TS)obj;
+  PetscReal clock[3];
+  PetscInt  step;
+
+  PetscFunctionBegin;
+  if (ts->vec_sol) PetscCall(PetscSnapshotRecordGetVec(rec, Part(name, "solution").c_str(), ts->vec_sol));
+  if (tsRestoreSolutionOnly) PetscFunctionReturn(PETSC_SUCCESS); /* a retry: TS keeps its clock, the adaptor's new step and its history */
+  PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_REAL, 3, 1, clock));
+  PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "step").c_str(), PETSC_INT, 1, 1, &step));
+  PetscCall(TSSetTime(ts, clock[0]));
+  PetscCall(TSSetTimeStep(ts, clock[1]));
+  ts->ptime_prev = clock[2];
+  PetscCall(TSSetStepNumber(ts, step));
+  /* multistep history (TSBDF) and first-same-as-last stages (TSRK) belong to another state now: restart */
+  PetscCall(TSRestartStep(ts));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- user state: plain bytes or callbacks, with a schema version */
+static PetscErrorCode UserStateOf(PetscObject obj, UserState **us)
+{
+  PetscFunctionBegin;
+  PetscCall(UserStateFromContainer((PetscContainer)obj, us));
+  PetscCheck(*us, PETSC_COMM_SELF, PETSC_ERR_PLIB, "not a petsc-snapshot user state container");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CaptureUser(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  UserState *us;
+  size_t     size;
+  void      *bytes;
+
+  PetscFunctionBegin;
+  PetscCall(UserStateOf(obj, &us));
+  if (us->captureFn) {
+    PetscCall((*us->sizeFn)(us->ctx, &size));
+    PetscCall(UserStateScratch(us, size, &bytes));
+    PetscCall((*us->captureFn)(us->ctx, size, bytes));
+  } else {
+    size  = us->size;
+    bytes = us->data;
+  }
+  PetscCall(PetscSnapshotRecordPutArray(rec, name, PETSC_STRUCT, 1, (PetscInt)size, bytes));
+  PetscCall(PetscSnapshotRecordPutArray(rec, Part(name, "version").c_str(), PETSC_INT, 1, 1, &us->version));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckUser(PetscSnapshotRecord rec, const char name[], PetscObject obj, const char what[])
+{
+  UserState              *us;
+  PetscSnapshotRecordInfo info;
+  PetscBool               ok;
+  PetscInt                version;
+
+  PetscFunctionBegin;
+  PetscCall(UserStateOf(obj, &us));
+  PetscCall(CheckArray(rec, name, PETSC_STRUCT, 1, what, &info, &ok));
+  if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "version").c_str(), PETSC_INT, 1, 1, &version));
+  if (version != us->version) PetscCall(PetscSnapshotRecordRefuse(rec, "%s has schema version %" PetscInt_FMT " now but %" PetscInt_FMT " in the snapshot", what, us->version, version));
+  else if (!us->captureFn && (size_t)info.n != us->size) PetscCall(PetscSnapshotRecordRefuse(rec, "%s is %zu bytes now but %" PetscInt_FMT " in the snapshot", what, us->size, info.n));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RestoreUser(PetscSnapshotRecord rec, const char name[], PetscObject obj)
+{
+  UserState              *us;
+  PetscSnapshotRecordInfo info;
+  PetscBool               found;
+  void                   *bytes;
+
+  PetscFunctionBegin;
+  PetscCall(UserStateOf(obj, &us));
+  PetscCall(PetscSnapshotRecordGetInfo(rec, name, &found, &info));
+  if (!us->restoreFn) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_STRUCT, 1, info.n, us->data));
+  else {
+    PetscCall(UserStateScratch(us, (size_t)info.n, &bytes));
+    PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_STRUCT, 1, info.n, bytes));
+    PetscCall((*us->restoreFn)(us->ctx, (size_t)info.n, bytes));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static const StateKind stateKinds[] = {
-  {"Vec", CaptureVec, CheckVec, RestoreVec},
+  {"Vec",            CaptureVec,    CheckVec,    RestoreVec   },
+  {"IS",             CaptureIS,     CheckIS,     RestoreIS    },
+  {"DM",             CaptureSubDM,  CheckSubDM,  RestoreSubDM },
+  {"TS",             CaptureTS,     CheckTS,     RestoreTS    },
+  {"PetscContainer", CaptureUser,   CheckUser,   RestoreUser  },
 };
 
 /* The declared object under key and its kind; a refusal (and kind NULL) when there is none or it is not supported. */
@@ -48,12 +274,17 @@ static PetscErrorCode FindState(PetscSnapshotRecord rec, DM dm, const char key[]
     PetscBool same;
 
     PetscCall(PetscStrcmp((*obj)->class_name, k.className, &same));
+    if (same && (*obj)->classid == PETSC_CONTAINER_CLASSID) {
+      UserState *us;
+      PetscCall(UserStateFromContainer((PetscContainer)*obj, &us));
+      same = us ? PETSC_TRUE : PETSC_FALSE; /* only containers made by PetscSnapshotDMAddStateBytes/Callbacks */
+    }
     if (same) {
       *kind = &k;
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
-  PetscCall(PetscSnapshotRecordRefuse(rec, "state \"%s\" is a %s, which the snapshot cannot capture", key, (*obj)->class_name));
+  PetscCall(PetscSnapshotRecordRefuse(rec, "state \"%s\" is a %s, which the snapshot cannot capture (use PetscSnapshotDMAddStateBytes() or PetscSnapshotDMAddStateCallbacks() for user data)", key, (*obj)->class_name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -118,11 +349,12 @@ static PetscErrorCode CheckState(PetscSnapshotRecord rec, DM dm, void *)
   /* everything captured must still be declared */
   PetscCall(PetscSnapshotRecordGetNames(rec, statePrefix, &n, &captured));
   for (PetscInt i = 0; i < n; i++) {
-    const char *key = captured[i] + sizeof(statePrefix) - 1;
-    PetscInt    nk;
+    const char  *key = captured[i] + sizeof(statePrefix) - 1;
+    PetscInt     nk;
     const char **keys;
-    PetscBool   declared = PETSC_FALSE;
+    PetscBool    declared = PETSC_FALSE;
 
+    if (std::strchr(key, '#')) continue; /* a part of a state, not a state */
     PetscCall(PetscSnapshotDMGetStateKeys(dm, &nk, &keys));
     for (PetscInt k = 0; k < nk && !declared; k++) PetscCall(PetscStrcmp(keys[k], key, &declared));
     PetscCall(PetscFree(keys));

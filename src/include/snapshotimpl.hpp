@@ -82,8 +82,12 @@ PETSC_INTERN PetscErrorCode HookRegistryClear(void);
 PETSC_INTERN PetscErrorCode RegisterBuiltinHooks(void);
 
 /* Capture a DM (and, through its hooks, its sub-DMs) into its entry; check a DM and its sub-DMs, queueing them. */
-PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int);
-PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, _n_PetscSnapshotRecord *);
+PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int, std::vector<PetscObjectId> *);
+PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std::vector<PetscObjectId> *, _n_PetscSnapshotRecord *);
+
+/* Set by the TS attachment while it retries a rejected step: a declared TS then gets its solution back but keeps its
+   clock, the adaptor's new time step and its method's history (see src/ts/). */
+PETSC_INTERN PetscBool tsRestoreSolutionOnly;
 
 /* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
 PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
@@ -98,8 +102,9 @@ struct _n_PetscSnapshotRecord {
   petscsnapshot::Phase        phase = petscsnapshot::Phase::Capture;
   bool                        refused = false;
   std::string                 refusal;
-  int                         depth = 0;          /* nesting of sub-DMs */
-  petscsnapshot::RestorePlan *plan  = nullptr;    /* check phase: where sub-DMs are queued for restore */
+  int                         depth   = 0;       /* nesting of sub-DMs */
+  petscsnapshot::RestorePlan *plan    = nullptr; /* check phase: where sub-DMs are queued for restore */
+  std::vector<PetscObjectId> *visited = nullptr; /* DMs already captured or checked by this call (sub-DM cycles) */
 };
 
 typedef struct _PetscSnapshotOps *PetscSnapshotOps;

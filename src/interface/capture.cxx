@@ -57,7 +57,7 @@ static PetscErrorCode CheckCommunicator(PetscSnapshot snap, DM dm, const char ca
 }
 
 /* Run the capture hooks of dm into entry; refusals raised collectively; arrays no hook wrote any more are dropped. */
-static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int depth)
+static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int depth, std::vector<PetscObjectId> *visited)
 {
   _n_PetscSnapshotRecord rec;
   MPI_Comm               comm = PetscObjectComm((PetscObject)dm);
@@ -71,8 +71,9 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
   for (auto &[sname, slot] : entry.slots) slot.seen = false;
   rec.snap  = snap;
   rec.entry = &entry;
-  rec.dm    = dm;
-  rec.depth = depth;
+  rec.dm      = dm;
+  rec.depth   = depth;
+  rec.visited = visited;
   PetscCall(RunHooks(rec, Phase::Capture));
   PetscCall(RaiseCollective(comm, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
   for (auto it = entry.slots.begin(); it != entry.slots.end();) {
@@ -87,12 +88,25 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth)
+/* Has this call already visited dm? Otherwise mark it. Sub-DM relations may form cycles (a swarm declared on its own
+   cell DM); each DM is captured or checked once per call. */
+static bool Visited(std::vector<PetscObjectId> *visited, DM dm)
+{
+  for (PetscObjectId id : *visited)
+    if (id == ((PetscObject)dm)->id) return true;
+  visited->push_back(((PetscObject)dm)->id);
+  return false;
+}
+
+PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<PetscObjectId> *visited)
 {
   const char *name;
   Entry      *entry;
+  bool        seen;
 
   PetscFunctionBegin;
+  PetscCallCXX(seen = Visited(visited, dm));
+  if (seen) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(depth < maxDepth, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_WRONG, "PetscSnapshotCapture: sub-DMs nest deeper than %d: a DM is its own sub-DM", maxDepth);
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
   PetscCall(PetscObjectGetName((PetscObject)dm, &name));
@@ -109,7 +123,7 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth)
     PetscCallCXX(entry->name = name);
   }
   {
-    PetscErrorCode ierr = CaptureEntry(snap, dm, *entry, depth);
+    PetscErrorCode ierr = CaptureEntry(snap, dm, *entry, depth, visited);
 
     if (ierr) {
       /* never keep half a capture */
@@ -122,13 +136,16 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth)
 
 /* Check dm against its entry. Refusals are recorded in rec (the caller's record for a sub-DM); dm is appended to the
    plan after its sub-DMs. */
-PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan, _n_PetscSnapshotRecord *parent)
+PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan, std::vector<PetscObjectId> *visited, _n_PetscSnapshotRecord *parent)
 {
   const char            *name;
   PetscMPIInt            size;
   _n_PetscSnapshotRecord rec;
+  bool                   seen;
 
   PetscFunctionBegin;
+  PetscCallCXX(seen = Visited(visited, dm));
+  if (seen) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(depth < maxDepth, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_WRONG, "PetscSnapshotRestore: sub-DMs nest deeper than %d: a DM is its own sub-DM", maxDepth);
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotRestore"));
   PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)dm), &size));
@@ -148,8 +165,9 @@ PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan
   rec.snap  = snap;
   rec.entry = &it->second;
   rec.dm    = dm;
-  rec.depth = depth;
-  rec.plan  = plan;
+  rec.depth   = depth;
+  rec.plan    = plan;
+  rec.visited = visited;
   PetscCall(RunHooks(rec, Phase::Check));
   if (rec.refused) {
     if (depth == 0) PetscCall(PetscSnapshotRecordRefuse(parent, "refusing to restore DM \"%s\", nothing was written: %s", name, rec.refusal.c_str()));
@@ -193,7 +211,8 @@ using namespace petscsnapshot;
 @*/
 PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
 {
-  PetscErrorCode ierr;
+  PetscErrorCode             ierr;
+  std::vector<PetscObjectId> visited;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -202,7 +221,7 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   PetscCall(PetscSnapshotSetUp(snap));
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
   PetscTryTypeMethod(snap, begincapture);
-  ierr = CaptureTree(snap, dm, 0);
+  ierr = CaptureTree(snap, dm, 0, &visited);
   PetscTryTypeMethod(snap, endcapture, ierr ? PETSC_FALSE : PETSC_TRUE);
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
   PetscCall(ierr);
@@ -238,8 +257,9 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
 {
   MPI_Comm               comm;
   _n_PetscSnapshotRecord top; /* collects the refusals of the whole tree */
-  RestorePlan            plan;
-  PetscErrorCode         ierr;
+  RestorePlan                plan;
+  std::vector<PetscObjectId> visited;
+  PetscErrorCode             ierr;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -251,7 +271,7 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   top.entry = nullptr;
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
   PetscTryTypeMethod(snap, beginrestore);
-  ierr = CheckTree(snap, dm, 0, &plan, &top);
+  ierr = CheckTree(snap, dm, 0, &plan, &visited, &top);
   if (!ierr) ierr = RaiseCollective(comm, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
   if (ierr) {
     PetscTryTypeMethod(snap, endrestore);
@@ -297,10 +317,10 @@ PetscErrorCode PetscSnapshotRecordAddSubDM(PetscSnapshotRecord rec, DM sub)
   PetscSnapshotValidDM(sub, 2);
   switch (rec->phase) {
   case Phase::Capture:
-    PetscCall(CaptureTree(rec->snap, sub, rec->depth + 1));
+    PetscCall(CaptureTree(rec->snap, sub, rec->depth + 1, rec->visited));
     break;
   case Phase::Check:
-    PetscCall(CheckTree(rec->snap, sub, rec->depth + 1, rec->plan, rec));
+    PetscCall(CheckTree(rec->snap, sub, rec->depth + 1, rec->plan, rec->visited, rec));
     break;
   case Phase::Restore:
     break;

@@ -1,7 +1,12 @@
 /* Declaring what else belongs to a DM's state: composed objects, listed by key. */
 #include "../include/snapshotimpl.hpp"
+#include "../include/userstate.hpp"
+
+#include <petsc/private/tsimpl.h>
+#include <petscdmswarm.h>
 
 #include <algorithm>
+#include <cstring>
 
 /* PETSc cannot enumerate composed objects (and composes its own internals on DMs), so the keys declared as snapshot
    state are kept in a list composed on the DM under this name.
@@ -81,6 +86,29 @@ static PetscErrorCode GuardName(DM dm, const char key[], char name[], size_t len
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Does obj hold a reference to dm? Then composing it on dm would make a cycle that PETSc never collects. */
+static PetscErrorCode ReferencesDM(PetscObject obj, DM dm, PetscBool *refs)
+{
+  char     *name = nullptr;
+  PetscBool skip, is;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectListReverseFind(obj->olist, (PetscObject)dm, &name, &skip));
+  *refs = name ? PETSC_TRUE : PETSC_FALSE;
+  if (*refs) PetscFunctionReturn(PETSC_SUCCESS);
+  if (obj->classid == TS_CLASSID) {
+    *refs = ((TS)obj)->dm == dm ? PETSC_TRUE : PETSC_FALSE; /* TSGetDM() would create a DM */
+  } else if (obj->classid == DM_CLASSID) {
+    PetscCall(PetscObjectTypeCompare(obj, DMSWARM, &is));
+    if (is) {
+      DM cell;
+      PetscCall(DMSwarmGetCellDM((DM)obj, &cell));
+      *refs = cell == dm ? PETSC_TRUE : PETSC_FALSE;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Forget a declaration: uncompose the object, or remove the guard of a weakly held one. */
 static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
 {
@@ -109,40 +137,47 @@ static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
 
   Input Parameters:
 + dm  - the `DM`
-. key - the key, used both for `PetscObjectCompose()` and as the object's name in the snapshot
-- obj - the object: a `Vec` (its values are captured); or NULL to declare an object already composed under `key`
+. key - the key, used both for `PetscObjectCompose()` and as the object's name in the snapshot (no '#')
+- obj - the object, or NULL to declare an object already composed under `key`. Supported:
+  `Vec` (its local values);
+  `IS` (its local indices and block size; restored as an `ISGENERAL`);
+  `DM` (captured as an entry of its own, with all of its state, and restored before `dm`: a swarm, an auxiliary mesh);
+  `TS` (its time, time step, step number and solution; restoring restarts the method with `TSRestartStep()`);
+  user state made with `PetscSnapshotDMAddStateBytes()` or `PetscSnapshotDMAddStateCallbacks()`
 
   Notes:
   Declaring the same key again replaces the object. The key must be the same on every rank.
 
   The `DM` holds a reference to `obj` through `PetscObjectCompose()`, except when `obj` itself references the `DM` (a
-  `Vec` from `DMCreateGlobalVector()` does): PETSc refuses that cycle, so such an object is held without a reference
-  and its declaration disappears when the object is destroyed. Either way nothing leaks.
+  `Vec` from `DMCreateGlobalVector()`, a `TS` whose `DM` it is, a swarm whose cell `DM` it is): that would be a
+  reference cycle, so such an object is held without a reference and its declaration disappears when the object is
+  destroyed. Either way nothing leaks.
 
   At capture, a key with no object composed, or with an object of a kind the snapshot cannot capture, is an error
   naming the key.
 
   Level: beginner
 
-.seealso: `PetscSnapshotDMRemoveState()`, `PetscSnapshotDMGetStateKeys()`, `PetscSnapshotCapture()`, `PetscObjectCompose()`
+.seealso: `PetscSnapshotDMRemoveState()`, `PetscSnapshotDMGetStateKeys()`, `PetscSnapshotCapture()`, `PetscObjectCompose()`,
+          `PetscSnapshotDMAddStateBytes()`, `PetscSnapshotDMAddStateCallbacks()`
 @*/
 PetscErrorCode PetscSnapshotDMAddState(DM dm, const char key[], PetscObject obj)
 {
   KeyList  *keys;
-  char     *cycle = nullptr;
-  PetscBool skip;
+  PetscBool cycle = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscSnapshotValidDM(dm, 1);
   PetscCheck(key && key[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotDMAddState: the state needs a key");
   PetscCheck(std::string_view(key) != StateKeysName, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotDMAddState: the key \"%s\" is reserved", key);
+  PetscCheck(!std::strchr(key, '#'), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotDMAddState: key \"%s\": '#' is reserved in keys", key);
   PetscCheck(obj != (PetscObject)dm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotDMAddState: a DM cannot be declared as its own state (key \"%s\")", key);
   PetscCall(GetKeyList(dm, PETSC_TRUE, &keys));
   {
     auto it = FindKey(*keys, key);
     if (it != keys->end()) PetscCall(Undeclare(dm, *keys, it));
   }
-  if (obj) PetscCall(PetscObjectListReverseFind(obj->olist, (PetscObject)dm, &cycle, &skip));
+  if (obj) PetscCall(ReferencesDM(obj, dm, &cycle));
   if (obj && cycle) {
     /* obj references dm: hold it weakly, guarded */
     PetscContainer container;
@@ -258,5 +293,142 @@ PetscErrorCode PetscSnapshotDMGetStateKeys(DM dm, PetscInt *n, const char **keys
     PetscCall(PetscMalloc1(*n, keys));
     for (PetscInt i = 0; i < *n; i++) (*keys)[i] = (*list)[i].key.c_str();
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+namespace petscsnapshot
+{
+
+static PetscErrorCode DestroyUserState(PetscSnapshotContainerCtxArg arg)
+{
+  UserState *us = static_cast<UserState *>(PetscSnapshotContainerCtxGet(arg));
+
+  PetscFunctionBegin;
+  if (us->destroy) PetscCall((*us->destroy)(us->ctx));
+  PetscCall(PetscFree(us->scratch));
+  delete us;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode UserStateFromContainer(PetscContainer container, UserState **us)
+{
+  void *ptr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscContainerGetPointer(container, &ptr));
+  *us = (ptr && static_cast<UserState *>(ptr)->magic == UserState::magicValue) ? static_cast<UserState *>(ptr) : nullptr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode UserStateScratch(UserState *us, size_t size, void **buffer)
+{
+  PetscFunctionBegin;
+  if (us->scratchSize < size) {
+    PetscCall(PetscFree(us->scratch));
+    PetscCall(PetscMalloc(size, &us->scratch));
+    us->scratchSize = size;
+  }
+  *buffer = us->scratch;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DeclareUserState(DM dm, const char key[], UserState *us)
+{
+  PetscContainer container;
+
+  PetscFunctionBegin;
+  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
+  PetscCall(PetscContainerSetPointer(container, us));
+  PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyUserState));
+  PetscCall(PetscSnapshotDMAddState(dm, key, (PetscObject)container));
+  PetscCall(PetscContainerDestroy(&container));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot
+
+/*@C
+  PetscSnapshotDMAddStateBytes - Declares plain-old-data user state (a struct) as part of a `DM`'s state: its bytes are
+  captured and restored with the `DM`. The common case, in one call.
+
+  Logically Collective
+
+  Input Parameters:
++ dm      - the `DM`
+. key     - the name of the state (no '#')
+. data    - the struct; it must stay valid while declared (the snapshot copies from and to it, bytewise)
+. size    - its size in bytes, `sizeof(*data)`
+- version - the schema version of the struct; bump it when the struct changes
+
+  Notes:
+  Restore refuses, naming the key, when the version or the size differs from the captured ones, and writes nothing.
+  The struct must hold no pointers to memory that changes (they would be restored as stale addresses): for such state
+  use `PetscSnapshotDMAddStateCallbacks()`.
+
+  Example Usage:
+.vb
+  typedef struct { PetscInt nsolves; PetscReal dtHistory[3]; } SolverState;
+  SolverState state;
+  PetscSnapshotDMAddStateBytes(dm, "solver", &state, sizeof(state), 1);
+.ve
+
+  Level: beginner
+
+.seealso: `PetscSnapshotDMAddState()`, `PetscSnapshotDMAddStateCallbacks()`, `PetscSnapshotDMRemoveState()`
+@*/
+PetscErrorCode PetscSnapshotDMAddStateBytes(DM dm, const char key[], void *data, size_t size, PetscInt version)
+{
+  petscsnapshot::UserState *us;
+
+  PetscFunctionBegin;
+  PetscSnapshotValidDM(dm, 1);
+  PetscCheck(data || !size, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotDMAddStateBytes: state \"%s\" has %zu bytes and no data", key ? key : "", size);
+  PetscCallCXX(us = new petscsnapshot::UserState());
+  us->data    = data;
+  us->size    = size;
+  us->version = version;
+  PetscCall(petscsnapshot::DeclareUserState(dm, key, us));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotDMAddStateCallbacks - Declares user state that is not plain data as part of a `DM`'s state, through
+  functions that write it into bytes and rebuild it from bytes
+
+  Logically Collective
+
+  Input Parameters:
++ dm      - the `DM`
+. key     - the name of the state (no '#')
+. version - the schema version of the byte format; bump it when the format changes
+. size    - tells how many bytes `capture` will write now (the state may grow and shrink)
+. capture - writes the state into bytes
+. restore - rebuilds the state from the bytes `capture` wrote (their number is passed)
+. ctx     - the state, passed to the three functions
+- destroy - frees `ctx` when the declaration goes away, or NULL
+
+  Notes:
+  Restore refuses, naming the key, when the version differs; the restore function is trusted with the size. The bytes
+  are kept in a buffer reused from capture to capture.
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotDMAddStateBytes()`, `PetscSnapshotDMAddState()`, `PetscSnapshotStateCaptureFn`, `PetscSnapshotStateRestoreFn`
+@*/
+PetscErrorCode PetscSnapshotDMAddStateCallbacks(DM dm, const char key[], PetscInt version, PetscSnapshotStateSizeFn size, PetscSnapshotStateCaptureFn capture, PetscSnapshotStateRestoreFn restore, void *ctx, PetscErrorCode (*destroy)(void *))
+{
+  petscsnapshot::UserState *us;
+
+  PetscFunctionBegin;
+  PetscSnapshotValidDM(dm, 1);
+  PetscCheck(size && capture && restore, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotDMAddStateCallbacks: state \"%s\" needs size, capture and restore functions", key ? key : "");
+  PetscCallCXX(us = new petscsnapshot::UserState());
+  us->version   = version;
+  us->sizeFn    = size;
+  us->captureFn = capture;
+  us->restoreFn = restore;
+  us->ctx       = ctx;
+  us->destroy   = destroy;
+  PetscCall(petscsnapshot::DeclareUserState(dm, key, us));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
