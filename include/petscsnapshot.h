@@ -7,6 +7,7 @@
 #define PETSCSNAPSHOT_H
 
 #include <petscdm.h>
+#include <petscts.h>
 #include <petscviewer.h>
 
 #define PETSCSNAPSHOT_VERSION_MAJOR 0
@@ -171,6 +172,13 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetStateKeys(DM, PetscInt *, const ch
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMGetState(DM, const char[], PetscObject *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddStateBytes(DM, const char[], void *, size_t, PetscInt);
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddStateCallbacks(DM, const char[], PetscInt, PetscSnapshotStateSizeFn, PetscSnapshotStateCaptureFn, PetscSnapshotStateRestoreFn, void *, PetscErrorCode (*)(void *));
+
+/* TS integration: capture at every step, restore before every retry of a rejected step */
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetTS(PetscSnapshot, TS);
+PETSC_EXTERN PetscErrorCode PetscSnapshotTSSetFromOptions(TS, PetscSnapshot *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);
 
 /* Moving meshes: make PETSc forget geometry computed from old coordinates */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMInvalidateGeometry(DM);

@@ -134,7 +134,17 @@ struct _p_PetscSnapshot {
   void                    *data;    /* the storage type's */
   void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
   size_t                   scratchSize;
+  /* TS attachment (src/ts) */
+  PetscBool testRestep;       /* take every step twice and compare */
+  PetscInt  retries;          /* rejected steps rolled back before their retry */
+  PetscInt  restepChecks;     /* steps taken twice */
+  PetscInt  restepMismatches; /* steps whose two takes differed */
+  char      restepFirst[512]; /* the first array that differed, at the last mismatch */
 };
+
+/* Compare two snapshots array by array; the name of the first array (in entry and name order) that differs on any rank,
+   or an empty string. Collective. */
+PETSC_INTERN PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot, PetscSnapshot, std::string *);
 
 PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot);
 

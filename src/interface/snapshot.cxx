@@ -1,6 +1,8 @@
 /* The PetscSnapshot object: create, type, options, view, reset, destroy. */
 #include "../include/snapshotimpl.hpp"
 
+#include <cstring>
+
 /*@
   PetscSnapshotCreate - Creates an empty snapshot, of type `PETSCSNAPSHOTMEMORY` unless changed with
   `PetscSnapshotSetType()` or `-snapshot_type`
@@ -173,8 +175,9 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 . snap - the snapshot
 
   Options Database Keys:
-+ -snapshot_type <memory>    - where captured state is kept (`PetscSnapshotSetType()`)
-- -snapshot_view [viewer]    - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
++ -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
+. -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
+- -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
 
   Level: beginner
 
@@ -193,6 +196,7 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   if (set) PetscCall(PetscSnapshotSetType(snap, typeName));
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
   PetscOptionsEnd();
@@ -265,6 +269,7 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)snap, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "captures: %" PetscInt_FMT ", DMs held: %zu\n", snap->captureCount, snap->entries->size()));
+  if (snap->retries || snap->restepChecks) PetscCall(PetscViewerASCIIPrintf(viewer, "TS: %" PetscInt_FMT " rejected steps rolled back; restep check: %" PetscInt_FMT " steps taken twice, %" PetscInt_FMT " differed\n", snap->retries, snap->restepChecks, snap->restepMismatches));
   PetscTryTypeMethod(snap, view, viewer);
   for (const auto &[name, entry] : *snap->entries) {
     double total = 0;
@@ -431,5 +436,59 @@ PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot snap, PetscInt *count)
   PetscSnapshotValid(snap, 1);
   PetscCheck(count, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetCaptureCount: output argument is NULL");
   *count = snap->captureCount;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, std::string *first)
+{
+  PetscInt    index = 0, firstIndex = PETSC_MAX_INT;
+  std::string local;
+  void       *bufA = nullptr, *bufB = nullptr;
+  size_t      cap  = 0;
+
+  PetscFunctionBegin;
+  /* walk a's arrays in order; the first that b lacks, sizes differently or holds other bytes */
+  for (auto &[name, ea] : *a->entries) {
+    auto eb = b->entries->find(std::string_view(name));
+    for (auto &[sname, sa] : ea.slots) {
+      bool differs = eb == b->entries->end();
+      if (!differs) {
+        auto sb = eb->second.slots.find(std::string_view(sname));
+        differs = sb == eb->second.slots.end() || sb->second.bytes != sa.bytes;
+        if (!differs && sa.bytes) {
+          if (cap < sa.bytes) {
+            PetscCall(PetscFree2(bufA, bufB));
+            PetscCall(PetscMalloc2(sa.bytes, (char **)&bufA, sa.bytes, (char **)&bufB));
+            cap = sa.bytes;
+          }
+          PetscUseTypeMethod(a, read, &ea, sname.c_str(), &sa, bufA);
+          PetscUseTypeMethod(b, read, &eb->second, sname.c_str(), &sb->second, bufB);
+          differs = memcmp(bufA, bufB, sa.bytes) != 0;
+        }
+      }
+      if (differs && firstIndex == PETSC_MAX_INT) {
+        firstIndex = index;
+        PetscCallCXX(local = "DM \"" + name + "\", " + sname);
+      }
+      index++;
+    }
+  }
+  PetscCall(PetscFree2(bufA, bufB));
+  {
+    PetscInt    globalFirst;
+    PetscMPIInt rank, owner = PETSC_MPI_INT_MAX, size;
+    char        text[512] = {0};
+
+    PetscCall(MPIU_Allreduce(&firstIndex, &globalFirst, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)a)));
+    first->clear();
+    if (globalFirst == PETSC_MAX_INT) PetscFunctionReturn(PETSC_SUCCESS);
+    PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)a), &rank));
+    PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)a), &size));
+    if (firstIndex == globalFirst) owner = rank;
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &owner, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)a)));
+    if (rank == owner) PetscCall(PetscStrncpy(text, local.c_str(), sizeof(text)));
+    PetscCallMPI(MPI_Bcast(text, sizeof(text), MPI_CHAR, owner, PetscObjectComm((PetscObject)a)));
+    PetscCallCXX(*first = text);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

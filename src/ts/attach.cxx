@@ -1,0 +1,346 @@
+/* TS integration: a snapshot attached to a TS captures the state of the TS's DM (the TS itself declared on it) at the
+   start of every step, and restores it before every retry of a rejected step, whoever rejected it (the adaptor's
+   error estimate, a TSAdaptSetCheckStage() check, a failed nonlinear solve).
+
+   How: TS rejects steps inside ts->ops->step, where neither pre-step nor post-step callbacks see it. A retry is visible
+   in the pre-stage callback as a change of the rejection counter. We wrap ts->ops->step (capture before it, and the
+   restep completeness check around it) and the pre-stage callback (restore on a retry, then the user's pre-stage);
+   each wrapper re-installs the other if TSSetType() or TSSetPreStage() replaced it. */
+#include "../include/snapshotimpl.hpp"
+
+#include <petsc/private/tsimpl.h>
+
+namespace petscsnapshot
+{
+
+static const char attachmentName[] = "PetscSnapshotTSAttachment";
+static const char tsKey[]          = "ts";
+
+struct Attachment {
+  PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
+  PetscErrorCode (*step)(TS)                = nullptr; /* the method's own step */
+  PetscErrorCode (*userPreStage)(TS, PetscReal) = nullptr;
+  PetscBool     inStep = PETSC_FALSE;
+  PetscInt      reject = 0;       /* ts->reject when the current step began or was last retried */
+  PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
+};
+
+static PetscErrorCode DestroyAttachment(PetscSnapshotContainerCtxArg arg)
+{
+  Attachment *att = static_cast<Attachment *>(PetscSnapshotContainerCtxGet(arg));
+
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotDestroy(&att->takes[0]));
+  PetscCall(PetscSnapshotDestroy(&att->takes[1]));
+  PetscCall(PetscSnapshotDestroy(&att->snap));
+  delete att;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode GetAttachment(TS ts, Attachment **att)
+{
+  PetscContainer container;
+
+  PetscFunctionBegin;
+  *att = nullptr;
+  PetscCall(PetscObjectQuery((PetscObject)ts, attachmentName, (PetscObject *)&container));
+  if (container) PetscCall(PetscContainerGetPointer(container, (void **)att));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode StepWithSnapshot(TS);
+static PetscErrorCode PreStageWithSnapshot(TS, PetscReal);
+
+/* Put our wrappers back if TSSetType() or TSSetPreStage() replaced them since the last step. */
+static PetscErrorCode Install(TS ts, Attachment *att)
+{
+  PetscFunctionBegin;
+  if (ts->ops->step != StepWithSnapshot) {
+    att->step       = ts->ops->step;
+    ts->ops->step   = StepWithSnapshot;
+  }
+  if (ts->prestage != PreStageWithSnapshot) {
+    att->userPreStage = ts->prestage;
+    ts->prestage      = PreStageWithSnapshot;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Restore the start of the step; on a retry the TS keeps its clock, new time step and history (solution only). */
+static PetscErrorCode RestoreStepStart(Attachment *att, DM dm, PetscBool retry)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  tsRestoreSolutionOnly = retry;
+  ierr                  = PetscSnapshotRestore(att->snap, dm);
+  tsRestoreSolutionOnly = PETSC_FALSE;
+  PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PreStageWithSnapshot(TS ts, PetscReal stageTime)
+{
+  Attachment *att;
+
+  PetscFunctionBegin;
+  PetscCall(GetAttachment(ts, &att));
+  if (!att) PetscFunctionReturn(PETSC_SUCCESS);
+  if (att->inStep && ts->reject != att->reject) { /* a rejected step is about to be retried */
+    att->reject = ts->reject;
+    PetscCall(RestoreStepStart(att, ts->dm, PETSC_TRUE));
+    att->snap->retries++;
+  }
+  if (att->userPreStage) PetscCall((*att->userPreStage)(ts, stageTime));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The method's step, with the start of the step captured and the pre-stage watching for retries. */
+static PetscErrorCode TakeStep(TS ts, Attachment *att)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  att->reject = ts->reject;
+  att->inStep = PETSC_TRUE;
+  ierr        = (*att->step)(ts);
+  att->inStep = PETSC_FALSE;
+  PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode StepWithSnapshot(TS ts)
+{
+  Attachment *att;
+
+  PetscFunctionBegin;
+  PetscCall(GetAttachment(ts, &att));
+  PetscCheck(att && att->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "TS has lost its snapshot attachment");
+  PetscCall(Install(ts, att));
+  PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
+  if (!att->snap->testRestep) {
+    PetscCall(TakeStep(ts, att));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  /* completeness check: take the step, keep the result, go back, take it again, compare everything captured. Both
+     takes start from a restarted method so that they do the same arithmetic (see docs/ts.md). */
+  {
+    TSConvergedReason reason = ts->reason;
+    std::string       first;
+
+    for (int take = 0; take < 2; take++) {
+      if (!att->takes[take]) {
+        PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &att->takes[take]));
+        PetscCall(PetscSnapshotSetType(att->takes[take], PETSCSNAPSHOTMEMORY));
+      }
+      if (take == 1) {
+        PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));
+        ts->reason = reason;
+      } else PetscCall(TSRestartStep(ts));
+      PetscCall(TakeStep(ts, att));
+      PetscCall(PetscSnapshotCapture(att->takes[take], ts->dm));
+    }
+    PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
+    att->snap->restepChecks++;
+    if (!first.empty()) {
+      att->snap->restepMismatches++;
+      PetscCall(PetscStrncpy(att->snap->restepFirst, first.c_str(), sizeof(att->snap->restepFirst)));
+      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step %" PetscInt_FMT ": the two takes differ, first in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", ts->steps, first.c_str()));
+    } else PetscCall(PetscInfo(att->snap, "restep check, step %" PetscInt_FMT ": both takes bitwise equal\n", ts->steps));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot
+
+using namespace petscsnapshot;
+
+/*@
+  PetscSnapshotSetTS - Attaches a snapshot to a `TS`: the state is captured at the start of every step, and restored
+  before every retry of a rejected step
+
+  Collective
+
+  Input Parameters:
++ snap - the snapshot
+- ts   - the time stepper; it must have a `DM` (`TSSetDM()`)
+
+  Notes:
+  What is captured is the `TS`'s `DM` with everything declared on it: the `TS` itself is declared as its state under
+  the key "ts" (time, time step, step number, solution), and whatever else you declared with
+  `PetscSnapshotDMAddState()` — auxiliary `Vec`s, user structs, a swarm advected in a post-stage callback (declare the
+  swarm on the mesh: it is then captured, with its particles, as a sub-`DM`).
+
+  Rejections happen inside the method's step, whoever rejects: the adaptor's error estimate, a check installed with
+  `TSAdaptSetCheckStage()`, a failed nonlinear solve. Before the retry, everything is restored except the `TS`'s clock,
+  the adaptor's new time step and the method's own history, so that the retry starts from bitwise the same state as the
+  first attempt. PETSc's own retry of `TSRK` and `TSARKIMEX` subtracts the rejected update, which is exact only up to
+  round-off; with the snapshot attached a run with rejections equals, bitwise, a run that takes the accepted steps
+  directly.
+
+  The attachment wraps the method's step function and the pre-stage callback (yours is still called, after the
+  restore). The `TS` holds a reference to the snapshot; destroying the `TS` releases it.
+
+  Options Database Key:
+. -snapshot_test_restep - take every step twice from the captured state and report the first captured object whose
+                          two results differ (`PetscSnapshotSetTestRestep()`)
+
+  Level: beginner
+
+.seealso: `PetscSnapshotTSSetFromOptions()`, `PetscSnapshotSetTestRestep()`, `PetscSnapshotGetTSCounts()`, `PetscSnapshotDMAddState()`
+@*/
+PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
+{
+  Attachment    *att;
+  PetscContainer container;
+  PetscObject    declared;
+
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: argument 2 is not a TS");
+  PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
+  PetscCall(GetAttachment(ts, &att));
+  PetscCheck(!att, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS already has a snapshot attached");
+  PetscCall(PetscSnapshotDMGetState(ts->dm, tsKey, &declared));
+  PetscCheck(!declared || declared == (PetscObject)ts, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: the key \"%s\" of the TS's DM holds another object", tsKey);
+  if (!declared) PetscCall(PetscSnapshotDMAddState(ts->dm, tsKey, (PetscObject)ts));
+
+  PetscCallCXX(att = new Attachment());
+  att->snap = snap;
+  PetscCall(PetscObjectReference((PetscObject)snap));
+  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
+  PetscCall(PetscContainerSetPointer(container, att));
+  PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyAttachment));
+  PetscCall(PetscObjectCompose((PetscObject)ts, attachmentName, (PetscObject)container));
+  PetscCall(PetscContainerDestroy(&container));
+  if (!ts->ops->step) PetscCall(TSSetUp(ts)); /* a type must be set for its step to be wrapped */
+  PetscCheck(ts->ops->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: set the TS type first");
+  PetscCall(Install(ts, att));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotTSSetFromOptions - Attaches a snapshot to a `TS` if the options database asks for it
+
+  Collective
+
+  Input Parameter:
+. ts - the time stepper, after `TSSetFromOptions()`
+
+  Output Parameter:
+. snap - the attached snapshot, or NULL when none was asked for (may be NULL: the `TS` keeps its own reference)
+
+  Options Database Keys:
++ -ts_snapshot          - attach a snapshot (`PetscSnapshotSetTS()`)
+- -ts_snapshot_test_restep - and check completeness (`PetscSnapshotSetTestRestep()`); the snapshot's own options
+                          take the prefix of the `TS` followed by "ts_", e.g. -ts_snapshot_view
+
+  Level: beginner
+
+.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotSetTestRestep()`
+@*/
+PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
+{
+  PetscBool     attach = PETSC_FALSE;
+  const char   *prefix;
+  PetscSnapshot s;
+
+  PetscFunctionBegin;
+  PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotTSSetFromOptions: argument 1 is not a TS");
+  if (snap) *snap = nullptr;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)ts, &prefix));
+  PetscCall(PetscOptionsGetBool(((PetscObject)ts)->options, prefix, "-ts_snapshot", &attach, nullptr));
+  if (!attach) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &s));
+  PetscCall(PetscSnapshotSetOptionsPrefix(s, prefix));
+  PetscCall(PetscSnapshotAppendOptionsPrefix(s, "ts_"));
+  PetscCall(PetscSnapshotSetFromOptions(s));
+  PetscCall(PetscSnapshotSetTS(s, ts));
+  if (snap) *snap = s;
+  PetscCall(PetscSnapshotDestroy(&s)); /* the TS holds it */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotSetTestRestep - Makes an attached `TS` take every step twice from the captured state and compare the two
+  results bitwise: a completeness check of what is declared
+
+  Logically Collective
+
+  Input Parameters:
++ snap - the snapshot attached with `PetscSnapshotSetTS()`
+- flg  - `PETSC_TRUE` to check
+
+  Options Database Key:
+. -snapshot_test_restep - turn the check on
+
+  Notes:
+  If state that influences a step is not captured (an undeclared counter, a history Vec, a cache), the second take
+  starts from a different state and the results differ: the report names the first captured object (in DM and name
+  order) that differs, for example `DM "mesh", state/ts#solution`. Every step is taken twice, and both takes start from
+  a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
+  stays at first order). Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotGetTSCounts()`
+@*/
+PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot snap, PetscBool flg)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  snap->testRestep = flg;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotGetTSCounts - Gets what an attached `TS` did with the snapshot
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot attached with `PetscSnapshotSetTS()`
+
+  Output Parameters:
++ retries    - rejected steps rolled back before their retry (may be NULL)
+. checks     - steps taken twice by the restep check (may be NULL)
+- mismatches - steps whose two takes differed (may be NULL)
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotSetTestRestep()`, `PetscSnapshotGetRestepDifference()`
+@*/
+PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot snap, PetscInt *retries, PetscInt *checks, PetscInt *mismatches)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  if (retries) *retries = snap->retries;
+  if (checks) *checks = snap->restepChecks;
+  if (mismatches) *mismatches = snap->restepMismatches;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotGetRestepDifference - Gets, after a restep check found two takes of a step that differ, the first
+  captured array that differed
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot attached with `PetscSnapshotSetTS()` and `PetscSnapshotSetTestRestep()`
+
+  Output Parameter:
+. first - for example `DM "mesh", state/ts#solution`; an empty string when no check failed (owned by the snapshot)
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetTestRestep()`, `PetscSnapshotGetTSCounts()`
+@*/
+PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot snap, const char *first[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(first, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetRestepDifference: output argument is NULL");
+  *first = snap->restepFirst;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
