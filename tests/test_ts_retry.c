@@ -81,6 +81,7 @@ typedef struct {
   const char *adapt;
   PetscBool   check, swarm;
   PetscReal   dt, T;
+  PetscBool   snesFail; /* Newton limited to 2 iterations: large steps fail to converge and are retried */
 } Case;
 
 typedef struct {
@@ -111,6 +112,12 @@ static PetscErrorCode Run(const Case *c, int mode, Result *r)
     PetscCall(TSGetAdapt(f.ts, &adapt));
     PetscCall(TSAdaptSetCheckStage(adapt, CheckStage));
   }
+  if (c->snesFail) {
+    SNES snes;
+    PetscCall(TSGetSNES(f.ts, &snes));
+    PetscCall(SNESSetTolerances(snes, PETSC_DEFAULT, 1e-10, PETSC_DEFAULT, 2, PETSC_DEFAULT));
+    PetscCall(TSSetMaxSNESFailures(f.ts, -1));
+  }
   if (c->swarm) {
     PetscCall(CreateTracers(comm, &sw));
     PetscCall(PetscSnapshotDMAddState(f.da, "tracers", (PetscObject)sw)); /* the swarm belongs to the TS's state */
@@ -132,7 +139,7 @@ static PetscErrorCode Run(const Case *c, int mode, Result *r)
       theLog.h[theLog.n++] = theLog.lastH;
     }
     PetscCall(TSGetTime(f.ts, &t));
-    if (c->check && mode != 1) { /* grow the step again after success, so the check keeps rejecting */
+    if ((c->check || c->snesFail) && mode != 1) { /* grow the step again after success, so that rejections recur */
       PetscReal h;
       PetscCall(TSGetTimeStep(f.ts, &h));
       PetscCall(TSSetTimeStep(f.ts, 1.6 * h));
@@ -178,6 +185,7 @@ int main(int argc, char **argv)
     {"TSARKIMEX (adaptive)",                               TSARKIMEX, FISHER_IMEX,     TSADAPTBASIC, PETSC_FALSE, PETSC_FALSE, 0.2,  0.6},
     {"TSBEULER with a user stage check",                   TSBEULER,  FISHER_IMPLICIT, TSADAPTNONE,  PETSC_TRUE,  PETSC_TRUE,  0.2,  0.6},
     {"TSBDF (adaptive)",                                   TSBDF,     FISHER_IMPLICIT, TSADAPTBASIC, PETSC_FALSE, PETSC_FALSE, 0.2,  0.6},
+    {"TSBEULER with failing nonlinear solves",             TSBEULER,  FISHER_IMPLICIT, TSADAPTNONE,  PETSC_FALSE, PETSC_FALSE, 0.4,  0.6, PETSC_TRUE},
   };
   int code;
 

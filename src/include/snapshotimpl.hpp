@@ -142,8 +142,8 @@ struct _p_PetscSnapshot {
   char      restepFirst[512]; /* the first array that differed, at the last mismatch */
 };
 
-/* Compare two snapshots array by array; the name of the first array (in entry and name order) that differs on any rank,
-   or an empty string. Collective. */
+/* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the
+   first four), or an empty string. Collective. */
 PETSC_INTERN PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot, PetscSnapshot, std::string *);
 
 PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot);

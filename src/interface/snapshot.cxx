@@ -439,23 +439,37 @@ PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot snap, PetscInt *count)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, std::string *first)
+/* A person's name for an array of an entry: state "key" (part), swarm field "f", coordinates, ... */
+static std::string DescribeArray(const std::string &slot)
 {
-  PetscInt    index = 0, firstIndex = PETSC_MAX_INT;
-  std::string local;
-  void       *bufA = nullptr, *bufB = nullptr;
-  size_t      cap  = 0;
+  if (slot.rfind("state/", 0) == 0) {
+    std::string rest = slot.substr(6);
+    size_t      hash = rest.find('#');
+    if (hash == std::string::npos) return "state \"" + rest + "\"";
+    return "state \"" + rest.substr(0, hash) + "\" (" + rest.substr(hash + 1) + ")";
+  }
+  if (slot.rfind("swarm/", 0) == 0) return "swarm field \"" + slot.substr(6) + "\"";
+  if (slot == "cell_coordinates") return "cell coordinates";
+  return slot;
+}
+
+PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, std::string *description)
+{
+  std::vector<int>         differs;
+  std::vector<std::string> names;
+  void                    *bufA = nullptr, *bufB = nullptr;
+  size_t                   cap  = 0;
 
   PetscFunctionBegin;
-  /* walk a's arrays in order; the first that b lacks, sizes differently or holds other bytes */
+  /* walk a's arrays in order: does b lack it, size it differently or hold other bytes? */
   for (auto &[name, ea] : *a->entries) {
     auto eb = b->entries->find(std::string_view(name));
     for (auto &[sname, sa] : ea.slots) {
-      bool differs = eb == b->entries->end();
-      if (!differs) {
+      bool d = eb == b->entries->end();
+      if (!d) {
         auto sb = eb->second.slots.find(std::string_view(sname));
-        differs = sb == eb->second.slots.end() || sb->second.bytes != sa.bytes;
-        if (!differs && sa.bytes) {
+        d       = sb == eb->second.slots.end() || sb->second.bytes != sa.bytes;
+        if (!d && sa.bytes) {
           if (cap < sa.bytes) {
             PetscCall(PetscFree2(bufA, bufB));
             PetscCall(PetscMalloc2(sa.bytes, (char **)&bufA, sa.bytes, (char **)&bufB));
@@ -463,32 +477,26 @@ PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, s
           }
           PetscUseTypeMethod(a, read, &ea, sname.c_str(), &sa, bufA);
           PetscUseTypeMethod(b, read, &eb->second, sname.c_str(), &sb->second, bufB);
-          differs = memcmp(bufA, bufB, sa.bytes) != 0;
+          d = memcmp(bufA, bufB, sa.bytes) != 0;
         }
       }
-      if (differs && firstIndex == PETSC_MAX_INT) {
-        firstIndex = index;
-        PetscCallCXX(local = "DM \"" + name + "\", " + sname);
-      }
-      index++;
+      PetscCallCXX(differs.push_back(d ? 1 : 0));
+      PetscCallCXX(names.push_back("DM \"" + name + "\" " + DescribeArray(sname)));
     }
   }
   PetscCall(PetscFree2(bufA, bufB));
-  {
-    PetscInt    globalFirst;
-    PetscMPIInt rank, owner = PETSC_MPI_INT_MAX, size;
-    char        text[512] = {0};
-
-    PetscCall(MPIU_Allreduce(&firstIndex, &globalFirst, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)a)));
-    first->clear();
-    if (globalFirst == PETSC_MAX_INT) PetscFunctionReturn(PETSC_SUCCESS);
-    PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)a), &rank));
-    PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)a), &size));
-    if (firstIndex == globalFirst) owner = rank;
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &owner, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)a)));
-    if (rank == owner) PetscCall(PetscStrncpy(text, local.c_str(), sizeof(text)));
-    PetscCallMPI(MPI_Bcast(text, sizeof(text), MPI_CHAR, owner, PetscObjectComm((PetscObject)a)));
-    PetscCallCXX(*first = text);
+  /* the same arrays exist on every rank: a difference anywhere counts */
+  if (!differs.empty()) PetscCall(MPIU_Allreduce(MPI_IN_PLACE, differs.data(), (PetscMPIInt)differs.size(), MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)a)));
+  description->clear();
+  size_t shown = 0, total = 0;
+  for (size_t i = 0; i < differs.size(); i++) {
+    if (!differs[i]) continue;
+    total++;
+    if (shown < 4) {
+      PetscCallCXX(*description += (shown ? ", " : "") + names[i]);
+      shown++;
+    }
   }
+  if (total > shown) PetscCallCXX(*description += " and " + std::to_string(total - shown) + " more");
   PetscFunctionReturn(PETSC_SUCCESS);
 }

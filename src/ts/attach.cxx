@@ -126,6 +126,7 @@ static PetscErrorCode StepWithSnapshot(TS ts)
      takes start from a restarted method so that they do the same arithmetic (see docs/ts.md). */
   {
     TSConvergedReason reason = ts->reason;
+    PetscReal         start  = ts->ptime;
     std::string       first;
 
     for (int take = 0; take < 2; take++) {
@@ -145,8 +146,8 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     if (!first.empty()) {
       att->snap->restepMismatches++;
       PetscCall(PetscStrncpy(att->snap->restepFirst, first.c_str(), sizeof(att->snap->restepFirst)));
-      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step %" PetscInt_FMT ": the two takes differ, first in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", ts->steps, first.c_str()));
-    } else PetscCall(PetscInfo(att->snap, "restep check, step %" PetscInt_FMT ": both takes bitwise equal\n", ts->steps));
+      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, first.c_str()));
+    } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g: both takes bitwise equal\n", (double)start));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -276,8 +277,9 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
 
   Notes:
   If state that influences a step is not captured (an undeclared counter, a history Vec, a cache), the second take
-  starts from a different state and the results differ: the report names the first captured object (in DM and name
-  order) that differs, for example `DM "mesh", state/ts#solution`. Every step is taken twice, and both takes start from
+  starts from a different state and the results differ: the report names the captured objects that differ (in DM and
+  name order), for example `DM "mesh" state "ts", DM "mesh" state "ts" (solution)`: the solution, which DM's
+  coordinates, which swarm field, which declared state. Every step is taken twice, and both takes start from
   a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
   stays at first order). Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
 
@@ -330,7 +332,8 @@ PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot snap, PetscInt *retries, P
 . snap - the snapshot attached with `PetscSnapshotSetTS()` and `PetscSnapshotSetTestRestep()`
 
   Output Parameter:
-. first - for example `DM "mesh", state/ts#solution`; an empty string when no check failed (owned by the snapshot)
+. first - the arrays that differed, for example `DM "mesh" state "ts" (solution)`; an empty string when no check failed
+          (owned by the snapshot)
 
   Level: intermediate
 
