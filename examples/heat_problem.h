@@ -1,5 +1,6 @@
-/* The physics of the examples (and of the tests' real-solver runs): the heat equation
-     u_t = div(grad u) + 1   on a DMPlex, homogeneous Dirichlet walls (label "marker"),
+/* The physics of the examples (and of the tests' real-solver runs): the heat equation, optionally with advection,
+     u_t + a b(x).grad u = div(grad u) + 1   on a DMPlex, homogeneous Dirichlet walls (label "marker"),
+   where b is the cellular flow of pic_problem.h and the strength a = constants[0] of the PetscDS (0 unless set),
    Q1/P1 finite elements through PetscDS pointwise functions, integrated by TS (backward Euler unless changed with
    -ts_type). HeatProblemSetUp() turns a mesh into a time stepper and a solution vector. */
 #ifndef PETSCSNAPSHOT_HEAT_PROBLEM_H
@@ -11,7 +12,13 @@
 
 static void heat_f0(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f0[])
 {
-  f0[0] = u_t[0] - 1.0; /* a uniform heat source keeps the solution from decaying to nothing */
+  PetscReal s = numConstants > 0 ? PetscRealPart(constants[0]) : 0.0, b[2] = {0, 0};
+
+  if (s != 0.0) {
+    b[0] = PetscSinReal(PETSC_PI * x[0]) * PetscCosReal(PETSC_PI * x[1]);
+    b[1] = -PetscCosReal(PETSC_PI * x[0]) * PetscSinReal(PETSC_PI * x[1]);
+  }
+  f0[0] = u_t[0] + s * (b[0] * u_x[0] + b[1] * u_x[1]) - 1.0; /* a uniform heat source keeps the solution from decaying */
 }
 
 static void heat_f1(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f1[])
@@ -22,6 +29,14 @@ static void heat_f1(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uO
 static void heat_g0(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, PetscReal u_tShift, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar g0[])
 {
   g0[0] = u_tShift;
+}
+
+static void heat_g1(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, PetscReal u_tShift, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar g1[])
+{
+  PetscReal s = numConstants > 0 ? PetscRealPart(constants[0]) : 0.0;
+
+  g1[0] = s * PetscSinReal(PETSC_PI * x[0]) * PetscCosReal(PETSC_PI * x[1]);
+  g1[1] = -s * PetscCosReal(PETSC_PI * x[0]) * PetscSinReal(PETSC_PI * x[1]);
 }
 
 static void heat_g3(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, PetscReal u_tShift, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar g3[])
@@ -72,7 +87,7 @@ static PetscErrorCode HeatProblemSetUp(DM dm, PetscReal dt, TS *ts, Vec *u)
   PetscCall(HeatAddField(dm));
   PetscCall(DMGetDS(dm, &ds));
   PetscCall(PetscDSSetResidual(ds, 0, heat_f0, heat_f1));
-  PetscCall(PetscDSSetJacobian(ds, 0, 0, heat_g0, NULL, NULL, heat_g3));
+  PetscCall(PetscDSSetJacobian(ds, 0, 0, heat_g0, heat_g1, NULL, heat_g3));
   PetscCall(DMGetLabel(dm, "marker", &label));
   PetscCall(DMAddBoundary(dm, DM_BC_ESSENTIAL, "wall", label, 1, &id, 0, 0, NULL, (void (*)(void))heat_zero, NULL, NULL, NULL));
 
