@@ -1,0 +1,133 @@
+static const char help[] = "Speed of PetscSnapshotCapture/Restore against the copies they must make, measured in the same run:\n"
+                           "a declared Vec (baseline VecCopy) and a swarm (baseline memcpy of every field). Prints GB/s.\n"
+                           "Options: -n <2000000> values per rank, -particles <500000> per rank, -reps <20>\n";
+
+#include <petscsnapshot.h>
+#include <petscdmda.h>
+#include <petscdmswarm.h>
+#include <petsctime.h>
+#include <string.h>
+
+static PetscErrorCode Time(PetscInt reps, PetscErrorCode (*fn)(void *), void *ctx, PetscLogDouble *best)
+{
+  PetscFunctionBeginUser;
+  *best = 1e300;
+  for (PetscInt r = 0; r < reps; r++) {
+    PetscLogDouble t0, t1;
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t0));
+    PetscCall(fn(ctx));
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t1));
+    *best = PetscMin(*best, t1 - t0);
+  }
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  PetscSnapshot snap;
+  DM            dm, sw;
+  Vec           v, copy;
+  char         *buf;
+  size_t        bytes;
+} Ctx;
+
+static PetscErrorCode CopyVec(void *p) { return VecCopy(((Ctx *)p)->v, ((Ctx *)p)->copy); }
+static PetscErrorCode CaptureDA(void *p) { return PetscSnapshotCapture(((Ctx *)p)->snap, ((Ctx *)p)->dm); }
+static PetscErrorCode RestoreDA(void *p) { return PetscSnapshotRestore(((Ctx *)p)->snap, ((Ctx *)p)->dm); }
+static PetscErrorCode CaptureSwarm(void *p) { return PetscSnapshotCapture(((Ctx *)p)->snap, ((Ctx *)p)->sw); }
+static PetscErrorCode RestoreSwarm(void *p) { return PetscSnapshotRestore(((Ctx *)p)->snap, ((Ctx *)p)->sw); }
+
+/* the baseline for a swarm: copy every field's local bytes out (what any capture must do) */
+static PetscErrorCode CopyFields(void *p)
+{
+  Ctx        *c = (Ctx *)p;
+  const char *fields[] = {"DMSwarm_pid", "DMSwarm_rank", "position", "velocity", "mass"};
+  size_t      off = 0;
+  PetscInt    n;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMSwarmGetLocalSize(c->sw, &n));
+  for (int f = 0; f < 5; f++) {
+    PetscInt      bs;
+    PetscDataType type;
+    size_t        ts;
+    void         *data;
+    PetscCall(DMSwarmGetField(c->sw, fields[f], &bs, &type, &data));
+    PetscCall(PetscDataTypeGetSize(type, &ts));
+    memcpy(c->buf + off, data, ts * bs * n);
+    off += ts * bs * n;
+    PetscCall(DMSwarmRestoreField(c->sw, fields[f], &bs, &type, &data));
+  }
+  c->bytes = off;
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  Ctx            c;
+  PetscInt       n = 2000000, np = 500000, reps = 20, N;
+  PetscLogDouble tBase, tCap, tRes, tSBase, tSCap, tSRes;
+  PetscMPIInt    size;
+  double         gb;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-particles", &np, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-reps", &reps, NULL));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+
+  /* a DMDA without coordinates and one declared Vec of n values per rank */
+  PetscCall(DMDACreate1d(PETSC_COMM_WORLD, DM_BOUNDARY_NONE, n * size, 1, 1, NULL, &c.dm));
+  PetscCall(DMSetUp(c.dm));
+  PetscCall(PetscObjectSetName((PetscObject)c.dm, "grid"));
+  PetscCall(DMCreateGlobalVector(c.dm, &c.v));
+  PetscCall(VecSetRandom(c.v, NULL));
+  PetscCall(VecDuplicate(c.v, &c.copy));
+  PetscCall(PetscSnapshotDMAddState(c.dm, "field", (PetscObject)c.v));
+  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &c.snap));
+  PetscCall(PetscSnapshotSetFromOptions(c.snap));
+  PetscCall(PetscSnapshotCapture(c.snap, c.dm)); /* size the buffers */
+  PetscCall(Time(reps, CopyVec, &c, &tBase));
+  PetscCall(Time(reps, CaptureDA, &c, &tCap));
+  PetscCall(Time(reps, RestoreDA, &c, &tRes));
+  gb = 8.0 * n * size / 1e9;
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "Vec, %" PetscInt_FMT " values per rank, %d ranks, best of %" PetscInt_FMT ":\n", n, size, reps));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  VecCopy (baseline)   %8.3f ms  %6.2f GB/s\n", 1e3 * tBase, gb / tBase));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  PetscSnapshotCapture %8.3f ms  %6.2f GB/s  (%.2fx the baseline time)\n", 1e3 * tCap, gb / tCap, tCap / tBase));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  PetscSnapshotRestore %8.3f ms  %6.2f GB/s  (%.2fx the baseline time)\n", 1e3 * tRes, gb / tRes, tRes / tBase));
+
+  /* a basic swarm with np particles per rank and typical fields */
+  PetscCall(DMCreate(PETSC_COMM_WORLD, &c.sw));
+  PetscCall(PetscObjectSetName((PetscObject)c.sw, "particles"));
+  PetscCall(DMSetType(c.sw, DMSWARM));
+  PetscCall(DMSetDimension(c.sw, 3));
+  PetscCall(DMSwarmSetType(c.sw, DMSWARM_BASIC));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(c.sw, "position", 3, PETSC_REAL));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(c.sw, "velocity", 3, PETSC_REAL));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(c.sw, "mass", 1, PETSC_REAL));
+  PetscCall(DMSwarmFinalizeFieldRegister(c.sw));
+  PetscCall(DMSwarmSetLocalSizes(c.sw, np, 0));
+  PetscCall(PetscMalloc(np * 128, &c.buf));
+  PetscCall(CopyFields(&c));
+  PetscCall(PetscSnapshotCapture(c.snap, c.sw));
+  PetscCall(Time(reps, CopyFields, &c, &tSBase));
+  PetscCall(Time(reps, CaptureSwarm, &c, &tSCap));
+  PetscCall(Time(reps, RestoreSwarm, &c, &tSRes));
+  PetscCall(DMSwarmGetSize(c.sw, &N));
+  gb = (double)c.bytes * size / 1e9;
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "Swarm, %" PetscInt_FMT " particles per rank (%zu bytes each), %d ranks:\n", np, c.bytes / np, size));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  memcpy fields (baseline) %8.3f ms  %6.2f GB/s\n", 1e3 * tSBase, gb / tSBase));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  PetscSnapshotCapture     %8.3f ms  %6.2f GB/s  (%.2fx the baseline time)\n", 1e3 * tSCap, gb / tSCap, tSCap / tSBase));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  PetscSnapshotRestore     %8.3f ms  %6.2f GB/s  (%.2fx the baseline time)\n", 1e3 * tSRes, gb / tSRes, tSRes / tSBase));
+
+  PetscCall(PetscFree(c.buf));
+  PetscCall(PetscSnapshotDestroy(&c.snap));
+  PetscCall(DMDestroy(&c.sw));
+  PetscCall(PetscSnapshotDMRemoveState(c.dm, "field"));
+  PetscCall(VecDestroy(&c.v));
+  PetscCall(VecDestroy(&c.copy));
+  PetscCall(DMDestroy(&c.dm));
+  PetscCall(PetscFinalize());
+  return 0;
+}
