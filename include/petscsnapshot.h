@@ -33,6 +33,7 @@ typedef struct _p_PetscSnapshot *PetscSnapshot;
 J*/
 typedef const char *PetscSnapshotType;
 #define PETSCSNAPSHOTMEMORY "memory"
+#define PETSCSNAPSHOTHDF5   "hdf5"
 
 /*S
    PetscSnapshotRecord - the storage-neutral view of one `DM`'s entry in a `PetscSnapshot`, handed to capture,
@@ -164,6 +165,10 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotCapture(PetscSnapshot, DM);
 PETSC_EXTERN PetscErrorCode PetscSnapshotRestore(PetscSnapshot, DM);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHasDM(PetscSnapshot, DM, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot, PetscInt *);
+
+/* The hdf5 type */
+PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const char[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt);
 
 /* What else belongs to a DM's state */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddState(DM, const char[], PetscObject);

@@ -263,6 +263,20 @@ static PetscErrorCode GlobalSetUniqueIds(const GlobalSet *set, PetscBool *unique
   PetscFunctionReturn(0);
 }
 
+/* Move every particle by dx in x (without migrating). */
+static PetscErrorCode ShiftParticles(DM sw, PetscReal dx)
+{
+  PetscInt   n;
+  PetscReal *x;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMSwarmGetLocalSize(sw, &n));
+  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  for (PetscInt p = 0; p < n; p++) x[2 * p] += dx;
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscFunctionReturn(0);
+}
+
 /* A velocity field defined on the mesh: Q1, two components, a rotation about the centre plus a shear. */
 static PetscErrorCode flow(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
 {

@@ -45,19 +45,6 @@ static PetscErrorCode ExpectState(DM sw, const State *s, const char what[])
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ShiftParticles(DM sw, PetscReal dx)
-{
-  PetscInt   n;
-  PetscReal *x;
-
-  PetscFunctionBeginUser;
-  PetscCall(DMSwarmGetLocalSize(sw, &n));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  for (PetscInt p = 0; p < n; p++) x[2 * p] += dx;
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode TestRecovery(PetscSnapshot snap, DM mesh, DM sw, Vec weights)
 {
   State    s0;

@@ -147,6 +147,9 @@ struct _p_PetscSnapshot {
 PETSC_INTERN PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot, PetscSnapshot, std::string *);
 
 PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot);
+PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot);
+PETSC_INTERN PetscErrorCode PetscSnapshotSetMemoryOps_Internal(PetscSnapshot);
+PETSC_INTERN PetscErrorCode PetscSnapshotWrite_Memory(PetscSnapshot, const petscsnapshot::Entry *, const char[], petscsnapshot::Slot *, const void *);
 
 /* Byte size of one value of a PetscDataType (PETSC_STRUCT counts bytes, so 1). */
 PETSC_INTERN PetscErrorCode PetscSnapshotDataTypeSize_Internal(PetscDataType, size_t *);

@@ -222,7 +222,10 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
   PetscTryTypeMethod(snap, begincapture);
   ierr = CaptureTree(snap, dm, 0, &visited);
-  PetscTryTypeMethod(snap, endcapture, ierr ? PETSC_FALSE : PETSC_TRUE);
+  if (snap->ops->endcapture) {
+    PetscErrorCode ierrEnd = (*snap->ops->endcapture)(snap, ierr ? PETSC_FALSE : PETSC_TRUE); /* e.g. write the file */
+    if (!ierr) ierr = ierrEnd;
+  }
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
   PetscCall(ierr);
   snap->captureCount++;
@@ -270,8 +273,8 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   top.snap  = snap;
   top.entry = nullptr;
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
-  PetscTryTypeMethod(snap, beginrestore);
-  ierr = CheckTree(snap, dm, 0, &plan, &visited, &top);
+  ierr = snap->ops->beginrestore ? (*snap->ops->beginrestore)(snap) : PETSC_SUCCESS; /* e.g. load and verify the file */
+  if (!ierr) ierr = CheckTree(snap, dm, 0, &plan, &visited, &top);
   if (!ierr) ierr = RaiseCollective(comm, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
   if (ierr) {
     PetscTryTypeMethod(snap, endrestore);

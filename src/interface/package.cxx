@@ -47,6 +47,7 @@ PetscErrorCode PetscSnapshotInitializePackage(void)
   PetscSnapshotPackageInitialized = PETSC_TRUE;
   PetscCall(PetscClassIdRegister("Snapshot", &PETSCSNAPSHOT_CLASSID));
   PetscCall(PetscSnapshotRegister(PETSCSNAPSHOTMEMORY, PetscSnapshotCreate_Memory));
+  PetscCall(PetscSnapshotRegister(PETSCSNAPSHOTHDF5, PetscSnapshotCreate_HDF5));
   PetscCall(PetscLogEventRegister("SnapshotCapture", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Capture));
   PetscCall(PetscLogEventRegister("SnapshotRestore", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Restore));
   PetscCall(petscsnapshot::RegisterBuiltinHooks());

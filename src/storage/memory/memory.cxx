@@ -6,7 +6,7 @@
 using petscsnapshot::Entry;
 using petscsnapshot::Slot;
 
-static PetscErrorCode PetscSnapshotWrite_Memory(PetscSnapshot, const Entry *, const char[], Slot *slot, const void *data)
+PetscErrorCode PetscSnapshotWrite_Memory(PetscSnapshot, const Entry *, const char[], Slot *slot, const void *data)
 {
   PetscFunctionBegin;
   if (slot->capacity < slot->bytes) {
@@ -18,21 +18,21 @@ static PetscErrorCode PetscSnapshotWrite_Memory(PetscSnapshot, const Entry *, co
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode PetscSnapshotRead_Memory(PetscSnapshot, const Entry *, const char[], const Slot *slot, void *data)
+PetscErrorCode PetscSnapshotRead_Memory(PetscSnapshot, const Entry *, const char[], const Slot *slot, void *data)
 {
   PetscFunctionBegin;
   if (slot->bytes) PetscCall(PetscMemcpy(data, slot->storage, slot->bytes));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode PetscSnapshotCompare_Memory(PetscSnapshot, const Entry *, const char[], const Slot *slot, const void *data, PetscBool *equal)
+PetscErrorCode PetscSnapshotCompare_Memory(PetscSnapshot, const Entry *, const char[], const Slot *slot, const void *data, PetscBool *equal)
 {
   PetscFunctionBegin;
   *equal = (slot->bytes == 0 || memcmp(slot->storage, data, slot->bytes) == 0) ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode PetscSnapshotDrop_Memory(PetscSnapshot, Slot *slot)
+PetscErrorCode PetscSnapshotDrop_Memory(PetscSnapshot, Slot *slot)
 {
   PetscFunctionBegin;
   PetscCall(PetscFree(slot->storage));
@@ -66,10 +66,18 @@ M*/
 PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot snap)
 {
   PetscFunctionBegin;
-  snap->ops->write = PetscSnapshotWrite_Memory;
-  snap->ops->read  = PetscSnapshotRead_Memory;
+  PetscCall(PetscSnapshotSetMemoryOps_Internal(snap));
+  snap->ops->view = PetscSnapshotView_Memory;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The slot primitives of the memory type, for types that stage their data in memory (hdf5). */
+PetscErrorCode PetscSnapshotSetMemoryOps_Internal(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  snap->ops->write   = PetscSnapshotWrite_Memory;
+  snap->ops->read    = PetscSnapshotRead_Memory;
   snap->ops->drop    = PetscSnapshotDrop_Memory;
   snap->ops->compare = PetscSnapshotCompare_Memory;
-  snap->ops->view  = PetscSnapshotView_Memory;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

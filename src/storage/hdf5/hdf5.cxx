@@ -1,0 +1,805 @@
+/* PETSCSNAPSHOTHDF5: one self-describing HDF5 file per capture, written through PETSc's HDF5 viewer.
+
+   Data are staged in the memory type's slots: a capture fills them, endcapture writes the file (to a temporary name,
+   renamed into place when complete) and frees them; a restore first loads and verifies the whole file into them
+   (format, schema version, rank count, every checksum), so that a bad file is refused before anything is checked or
+   written. Layout of a file (docs/file-format.md):
+
+     /                       attributes: format, schema_version, library_version, petsc_version, comm_size, created,
+                             captures, and ts_time/ts_step/ts_dt when a TS is part of the snapshot
+     /entries/<DM name>      group, attributes dm_type, comm_size, captures
+     /entries/<DM name>/<array name>   dataset [items on all ranks, bs] of the array's type (STRUCT: bytes), in rank
+                             order; attributes kind, petsc_type, bs, global_items, counts[comm_size],
+                             checksums[comm_size] (FNV-1a 64 of each rank's bytes)
+*/
+#include "../../include/snapshotimpl.hpp"
+
+#if defined(PETSC_HAVE_HDF5)
+  #include <petscviewerhdf5.h>
+  #include <algorithm>
+  #include <cstdio>
+  #include <cstring>
+  #include <ctime>
+  #include <dirent.h>
+  #include <unistd.h>
+#endif
+
+#if defined(PETSC_HAVE_HDF5)
+
+using petscsnapshot::Entry;
+using petscsnapshot::EntryMap;
+using petscsnapshot::Slot;
+
+namespace
+{
+
+constexpr int  schemaVersion = 1;
+const char     formatName[]  = "petsc-snapshot";
+
+struct HDF5Data {
+  std::string fileName;          /* as set; with keep > 0 the base of numbered names */
+  PetscInt    keep      = 0;     /* > 0: numbered files, the last keep kept */
+  PetscInt    failAfter = -1;    /* testing: fail after writing this many datasets */
+  PetscInt    sequence  = 0;     /* number of the last numbered file written */
+  std::string lastFile;          /* the last file written or loaded */
+};
+
+HDF5Data *Data(PetscSnapshot snap)
+{
+  return static_cast<HDF5Data *>(snap->data);
+}
+
+/* H5 calls return negative on failure */
+#define PetscCallH5(call, what) \
+  do { \
+    if ((call) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed: %s", what); \
+  } while (0)
+
+uint64_t Checksum(const void *data, size_t bytes)
+{
+  const unsigned char *p = static_cast<const unsigned char *>(data);
+  uint64_t             h = 1469598103934665603ULL;
+  for (size_t i = 0; i < bytes; i++) {
+    h ^= p[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+hid_t H5TypeOf(PetscDataType type)
+{
+  switch (type) {
+  case PETSC_DOUBLE:
+    return H5T_NATIVE_DOUBLE;
+  case PETSC_FLOAT:
+    return H5T_NATIVE_FLOAT;
+  case PETSC_INT:
+    return sizeof(PetscInt) == 8 ? H5T_NATIVE_INT64 : H5T_NATIVE_INT;
+  case PETSC_INT64:
+    return H5T_NATIVE_INT64;
+  case PETSC_LONG:
+    return H5T_NATIVE_LONG;
+  case PETSC_SHORT:
+    return H5T_NATIVE_SHORT;
+  case PETSC_CHAR:
+    return H5T_NATIVE_CHAR;
+  default:
+    return H5T_NATIVE_UCHAR; /* PETSC_STRUCT and anything else: bytes (bs counts them) */
+  }
+}
+
+/* The file a capture writes: the name, or with keep > 0 "<stem>-<sequence>.<ext>" */
+std::string NumberedName(const std::string &base, PetscInt seq)
+{
+  size_t      dot  = base.rfind('.');
+  std::string stem = dot == std::string::npos ? base : base.substr(0, dot);
+  std::string ext  = dot == std::string::npos ? std::string() : base.substr(dot);
+  char        num[32];
+  std::snprintf(num, sizeof(num), "-%06d", (int)seq);
+  return stem + num + ext;
+}
+
+/* The numbered files of a base name that exist, sorted by number (rank 0 looks, everybody gets the answer). */
+PetscErrorCode NumberedFiles(MPI_Comm comm, const std::string &base, std::vector<std::pair<PetscInt, std::string>> *files)
+{
+  PetscMPIInt rank;
+  char        list[8192] = {0};
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  files->clear();
+  if (rank == 0) {
+    std::string probe = NumberedName(base, 0); /* <dir>/<head>000000<tail> */
+    size_t      slash = probe.rfind('/');
+    std::string dir   = slash == std::string::npos ? "." : probe.substr(0, slash);
+    std::string name  = slash == std::string::npos ? probe : probe.substr(slash + 1);
+    size_t      digits = name.rfind("000000");
+    std::string head = name.substr(0, digits), tail = name.substr(digits + 6), out;
+    DIR        *d = opendir(dir.c_str());
+
+    for (struct dirent *e = d ? readdir(d) : nullptr; e; e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() == head.size() + 6 + tail.size() && n.compare(0, head.size(), head) == 0 && n.compare(n.size() - tail.size(), tail.size(), tail) == 0) out += n.substr(head.size(), 6) + ";";
+    }
+    if (d) closedir(d);
+    PetscCall(PetscStrncpy(list, out.c_str(), sizeof(list)));
+  }
+  PetscCallMPI(MPI_Bcast(list, sizeof(list), MPI_CHAR, 0, comm));
+  for (char *p = list; *p;) {
+    char    *semi = std::strchr(p, ';');
+    PetscInt seq  = (PetscInt)std::atoi(p);
+    PetscCallCXX(files->emplace_back(seq, NumberedName(base, seq)));
+    p = semi + 1;
+  }
+  std::sort(files->begin(), files->end());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode WriteStringAttribute(hid_t obj, const char name[], const char value[])
+{
+  hid_t type, space, attr;
+
+  PetscFunctionBegin;
+  type = H5Tcopy(H5T_C_S1);
+  PetscCallH5(H5Tset_size(type, std::strlen(value) + 1), "string type");
+  space = H5Screate(H5S_SCALAR);
+  attr  = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(attr >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create attribute %s", name);
+  PetscCallH5(H5Awrite(attr, type, value), name);
+  PetscCallH5(H5Aclose(attr), name);
+  PetscCallH5(H5Sclose(space), name);
+  PetscCallH5(H5Tclose(type), name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode WriteNumericAttribute(hid_t obj, const char name[], hid_t type, hsize_t n, const void *values)
+{
+  hid_t space, attr;
+
+  PetscFunctionBegin;
+  space = n == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
+  attr  = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(attr >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create attribute %s", name);
+  PetscCallH5(H5Awrite(attr, type, values), name);
+  PetscCallH5(H5Aclose(attr), name);
+  PetscCallH5(H5Sclose(space), name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Read a numeric attribute of n values; found = false when absent. */
+PetscErrorCode ReadNumericAttribute(hid_t obj, const char name[], hid_t type, size_t n, void *values, bool *found)
+{
+  hid_t attr, space;
+
+  PetscFunctionBegin;
+  *found = H5Aexists(obj, name) > 0;
+  if (!*found) PetscFunctionReturn(PETSC_SUCCESS);
+  attr  = H5Aopen(obj, name, H5P_DEFAULT);
+  space = H5Aget_space(attr);
+  if (H5Sget_simple_extent_npoints(space) != (hssize_t)n) *found = false;
+  else PetscCallH5(H5Aread(attr, type, values), name);
+  PetscCallH5(H5Sclose(space), name);
+  PetscCallH5(H5Aclose(attr), name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *value, bool *found)
+{
+  hid_t attr, type, mem;
+  char  buf[1024] = {0};
+
+  PetscFunctionBegin;
+  *found = H5Aexists(obj, name) > 0;
+  if (!*found) PetscFunctionReturn(PETSC_SUCCESS);
+  attr = H5Aopen(obj, name, H5P_DEFAULT);
+  type = H5Aget_type(attr);
+  if (H5Tget_class(type) != H5T_STRING || H5Tget_size(type) >= sizeof(buf)) *found = false;
+  else {
+    mem = H5Tcopy(H5T_C_S1);
+    PetscCallH5(H5Tset_size(mem, sizeof(buf) - 1), "string type");
+    PetscCallH5(H5Aread(attr, mem, buf), name);
+    PetscCallH5(H5Tclose(mem), name);
+    PetscCallCXX(*value = buf);
+  }
+  PetscCallH5(H5Tclose(type), name);
+  PetscCallH5(H5Aclose(attr), name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One collective dataset: every rank's items in rank order, with counts and checksums. */
+PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, const Slot &slot)
+{
+  PetscMPIInt           size, rank;
+  std::vector<int64_t>  counts;
+  std::vector<uint64_t> sums;
+  int64_t               n = slot.info.n, offset = 0, total = 0;
+  uint64_t              sum = Checksum(slot.storage, slot.bytes);
+  hid_t                 type = H5TypeOf(slot.info.type), lcpl, space, dset, mem, dxpl;
+  hsize_t               dims[2], start[2], count[2];
+  PetscInt              bs = slot.info.bs;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallCXX(counts.resize(size));
+  PetscCallCXX(sums.resize(size));
+  PetscCallMPI(MPI_Allgather(&n, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm));
+  PetscCallMPI(MPI_Allgather(&sum, 1, MPI_UINT64_T, sums.data(), 1, MPI_UINT64_T, comm));
+  for (int r = 0; r < size; r++) {
+    if (r < rank) offset += counts[r];
+    total += counts[r];
+  }
+  dims[0] = (hsize_t)total;
+  dims[1] = (hsize_t)bs;
+  lcpl    = H5Pcreate(H5P_LINK_CREATE);
+  PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
+  space = H5Screate_simple(2, dims, nullptr);
+  dset  = H5Dcreate2(group, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(dset >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create dataset %s", name.c_str());
+  start[0] = (hsize_t)offset;
+  start[1] = 0;
+  count[0] = (hsize_t)n;
+  count[1] = (hsize_t)bs;
+  if (n > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
+  else PetscCallH5(H5Sselect_none(space), "selection");
+  mem  = H5Screate_simple(2, n > 0 ? count : dims, nullptr);
+  if (n == 0) PetscCallH5(H5Sselect_none(mem), "selection");
+  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
+  PetscCallH5(H5Dwrite(dset, type, mem, space, dxpl, slot.storage), name.c_str());
+  {
+    int kind = (int)slot.info.kind, ibs = (int)bs;
+    PetscCall(WriteNumericAttribute(dset, "kind", H5T_NATIVE_INT, 1, &kind));
+    PetscCall(WriteStringAttribute(dset, "petsc_type", PetscDataTypes[slot.info.type]));
+    PetscCall(WriteNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &ibs));
+    PetscCall(WriteNumericAttribute(dset, "global_items", H5T_NATIVE_INT64, 1, &total));
+    if (slot.info.N >= 0) {
+      int64_t N = slot.info.N;
+      PetscCall(WriteNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, 1, &N)); /* a Vec's global size */
+    }
+    PetscCall(WriteNumericAttribute(dset, "counts", H5T_NATIVE_INT64, (hsize_t)size, counts.data()));
+    PetscCall(WriteNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, (hsize_t)size, sums.data()));
+  }
+  PetscCallH5(H5Pclose(dxpl), "close");
+  PetscCallH5(H5Sclose(mem), "close");
+  PetscCallH5(H5Dclose(dset), "close");
+  PetscCallH5(H5Sclose(space), "close");
+  PetscCallH5(H5Pclose(lcpl), "close");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The TS declared in a snapshot, if any: its clock is copied into the root attributes for a person reading the file */
+PetscErrorCode WriteTSAttributes(MPI_Comm comm, hid_t root, const EntryMap &entries)
+{
+  PetscFunctionBegin;
+  for (const auto &[name, entry] : entries) {
+    for (const auto &[sname, slot] : entry.slots) {
+      if (sname.rfind("state/", 0) != 0 || slot.info.type != PETSC_REAL || slot.info.bs != 3 || slot.info.n != 1) continue;
+      auto step = entry.slots.find(sname + "#step");
+      if (step == entry.slots.end()) continue;
+      double  clock[3];
+      int64_t s = *static_cast<const PetscInt *>(step->second.storage);
+      std::memcpy(clock, slot.storage, sizeof(clock));
+      PetscCall(WriteNumericAttribute(root, "ts_time", H5T_NATIVE_DOUBLE, 1, &clock[0]));
+      PetscCall(WriteNumericAttribute(root, "ts_dt", H5T_NATIVE_DOUBLE, 1, &clock[1]));
+      PetscCall(WriteNumericAttribute(root, "ts_step", H5T_NATIVE_INT64, 1, &s));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
+  PetscViewer viewer;
+  hid_t       fid, root;
+  PetscMPIInt size;
+  PetscInt    written = 0;
+  HDF5Data   *d       = Data(snap);
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_WRITE, &viewer));
+  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
+  root = H5Gopen2(fid, "/", H5P_DEFAULT);
+  {
+    char        created[64], petscVersion[64], libVersion[64];
+    std::time_t now = std::time(nullptr);
+    int         schema = schemaVersion, ranks = size, captures = (int)snap->captureCount + 1;
+
+    std::strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    PetscCallMPI(MPI_Bcast(created, sizeof(created), MPI_CHAR, 0, comm)); /* attributes must agree on every rank */
+    PetscCall(PetscGetVersion(petscVersion, sizeof(petscVersion)));
+    std::snprintf(libVersion, sizeof(libVersion), "%d.%d.%d", PETSCSNAPSHOT_VERSION_MAJOR, PETSCSNAPSHOT_VERSION_MINOR, PETSCSNAPSHOT_VERSION_PATCH);
+    PetscCall(WriteStringAttribute(root, "format", formatName));
+    PetscCall(WriteNumericAttribute(root, "schema_version", H5T_NATIVE_INT, 1, &schema));
+    PetscCall(WriteStringAttribute(root, "library_version", libVersion));
+    PetscCall(WriteStringAttribute(root, "petsc_version", petscVersion));
+    PetscCall(WriteNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, &ranks));
+    PetscCall(WriteStringAttribute(root, "created", created));
+    PetscCall(WriteNumericAttribute(root, "captures", H5T_NATIVE_INT, 1, &captures));
+    PetscCall(WriteTSAttributes(comm, root, *snap->entries));
+  }
+  for (const auto &[name, entry] : *snap->entries) {
+    std::string path;
+    hid_t       lcpl = H5Pcreate(H5P_LINK_CREATE), group;
+    int         ranks = entry.commSize, captures = (int)entry.captures;
+
+    PetscCallCXX(path = "/entries/" + name);
+    PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
+    group = H5Gcreate2(fid, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create group %s", path.c_str());
+    PetscCall(WriteStringAttribute(group, "dm_type", entry.dmType.c_str()));
+    PetscCall(WriteNumericAttribute(group, "comm_size", H5T_NATIVE_INT, 1, &ranks));
+    PetscCall(WriteNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures));
+    for (const auto &[sname, slot] : entry.slots) {
+      PetscCheck(d->failAfter < 0 || written < d->failAfter, comm, PETSC_ERR_FILE_WRITE, "PetscSnapshot: failure injected after writing %" PetscInt_FMT " datasets (-snapshot_hdf5_test_fail_after)", written);
+      PetscCall(WriteSlot(comm, group, sname, slot));
+      written++;
+    }
+    PetscCallH5(H5Gclose(group), "close");
+    PetscCallH5(H5Pclose(lcpl), "close");
+  }
+  PetscCallH5(H5Gclose(root), "close");
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0 removes a file if it exists; everybody waits. */
+PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) (void)std::remove(file.c_str());
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscCheck(!Data(snap)->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
+  /* a file holds the DMs of one capture call: start from an empty inventory */
+  while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Write to a temporary name, rename into place when complete, then prune old numbered files; free the staged data. */
+PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)snap);
+  HDF5Data      *d    = Data(snap);
+  std::string    file, tmp;
+  PetscErrorCode ierr;
+  PetscMPIInt    rank;
+  int            renamed = 0;
+
+  PetscFunctionBegin;
+  if (!success) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallCXX(file = d->keep > 0 ? NumberedName(d->fileName, d->sequence + 1) : d->fileName);
+  PetscCallCXX(tmp = file + ".tmp");
+  PetscCall(RemoveFile(comm, tmp));
+  ierr = WriteFile(snap, tmp);
+  if (ierr) { /* the previous file is untouched; no temporary is left behind */
+    PetscCall(RemoveFile(comm, tmp));
+    while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+    PetscCall(ierr);
+  }
+  if (rank == 0) renamed = std::rename(tmp.c_str(), file.c_str()) == 0;
+  PetscCallMPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
+  PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "PetscSnapshot: could not rename %s to %s", tmp.c_str(), file.c_str());
+  PetscCallCXX(d->lastFile = file);
+  if (d->keep > 0) {
+    std::vector<std::pair<PetscInt, std::string>> files;
+
+    d->sequence++;
+    PetscCall(NumberedFiles(comm, d->fileName, &files));
+    for (size_t i = 0; i + (size_t)d->keep < files.size(); i++) PetscCall(RemoveFile(comm, files[i].second)); /* only after the new one is complete */
+  }
+  /* the data are on disk now: free the staged copies, keep the inventory */
+  for (auto &[name, entry] : *snap->entries)
+    for (auto &[sname, slot] : entry.slots) {
+      PetscCall(PetscFree(slot.storage));
+      slot.capacity = 0;
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+struct LoadContext {
+  EntryMap   *entries;
+  MPI_Comm    comm;
+  PetscMPIInt rank, size;
+  std::string entry;
+  std::string problem; /* the first local problem: reduced and raised collectively */
+  std::string fileName;
+};
+
+herr_t VisitDataset(hid_t group, const char *name, const H5O_info_t *info, void *ptr);
+
+herr_t CollectName(hid_t, const char *name, const H5L_info_t *, void *ptr)
+{
+  try {
+    static_cast<std::vector<std::string> *>(ptr)->push_back(name);
+  } catch (...) {
+    return -1;
+  }
+  return 0;
+}
+
+/* Read one dataset of an entry into a staged slot, verifying its counts and this rank's checksum. */
+PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
+{
+  hid_t                 dset, space, mem, dtype;
+  std::vector<int64_t>  counts(lc.size);
+  std::vector<uint64_t> sums(lc.size);
+  int                   kind = 0, bs = 0;
+  int64_t               total = 0, offset = 0;
+  std::string           tname;
+  bool                  ok1, ok2, ok3, ok4, ok5;
+  PetscDataType         type = PETSC_DATATYPE_UNKNOWN;
+  Entry                &entry = (*lc.entries)[lc.entry];
+  Slot                  slot;
+  PetscBool             found;
+
+  PetscFunctionBegin;
+  dset = H5Dopen2(group, name, H5P_DEFAULT);
+  PetscCheck(dset >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open dataset %s", name);
+  PetscCall(ReadNumericAttribute(dset, "kind", H5T_NATIVE_INT, 1, &kind, &ok1));
+  PetscCall(ReadNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &bs, &ok2));
+  PetscCall(ReadNumericAttribute(dset, "counts", H5T_NATIVE_INT64, lc.size, counts.data(), &ok3));
+  PetscCall(ReadNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, lc.size, sums.data(), &ok4));
+  PetscCall(ReadStringAttribute(dset, "petsc_type", &tname, &ok5));
+  if (ok5) PetscCall(PetscEnumFind(PetscDataTypes, tname.c_str(), (PetscEnum *)&type, &found));
+  if (!(ok1 && ok2 && ok3 && ok4 && ok5 && found && bs >= 1)) {
+    if (lc.problem.empty()) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + " lacks its attributes (kind, bs, petsc_type, counts, checksums)");
+    PetscCallH5(H5Dclose(dset), "close");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  for (int r = 0; r < lc.size; r++) {
+    if (r < lc.rank) offset += counts[r];
+    total += counts[r];
+  }
+  space = H5Dget_space(dset);
+  {
+    hsize_t dims[2] = {0, 0};
+    if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[0] != (hsize_t)total || dims[1] != (hsize_t)bs) {
+      if (lc.problem.empty()) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + " does not have the shape its counts say");
+      PetscCallH5(H5Sclose(space), "close");
+      PetscCallH5(H5Dclose(dset), "close");
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
+  PetscCall(PetscSnapshotDataTypeSize_Internal(type, &slot.bytes));
+  {
+    int64_t N = -1;
+    bool    hasN;
+    PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, 1, &N, &hasN));
+    slot.info = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, (PetscInt)counts[lc.rank], hasN ? (PetscInt)N : -1};
+  }
+  slot.bytes = slot.bytes * (size_t)bs * (size_t)counts[lc.rank];
+  slot.seen  = true;
+  PetscCall(PetscMalloc(slot.bytes + 1, &slot.storage));
+  slot.capacity = slot.bytes + 1;
+  {
+    hsize_t start[2] = {(hsize_t)offset, 0}, count[2] = {(hsize_t)counts[lc.rank], (hsize_t)bs};
+    hid_t   dxpl     = H5Pcreate(H5P_DATASET_XFER);
+
+    if (count[0] > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
+    else PetscCallH5(H5Sselect_none(space), "selection");
+    mem = H5Screate_simple(2, count[0] > 0 ? count : start, nullptr);
+    if (count[0] == 0) {
+      hsize_t one[2] = {1, 1};
+      PetscCallH5(H5Sclose(mem), "close");
+      mem = H5Screate_simple(2, one, nullptr);
+      PetscCallH5(H5Sselect_none(mem), "selection");
+    }
+    PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
+    dtype = H5TypeOf(type);
+    if (H5Dread(dset, dtype, mem, space, dxpl, slot.storage) < 0 && lc.problem.empty()) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + " cannot be read (truncated or corrupt file)");
+    PetscCallH5(H5Pclose(dxpl), "close");
+    PetscCallH5(H5Sclose(mem), "close");
+  }
+  if (lc.problem.empty() && Checksum(slot.storage, slot.bytes) != sums[lc.rank]) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + ": checksum mismatch, the file is corrupt");
+  PetscCallH5(H5Sclose(space), "close");
+  PetscCallH5(H5Dclose(dset), "close");
+  PetscCallCXX(entry.slots.emplace(name, slot));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+herr_t VisitDataset(hid_t group, const char *name, const H5O_info_t *info, void *ptr)
+{
+  LoadContext *lc = static_cast<LoadContext *>(ptr);
+
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  return LoadSlot(*lc, group, name) ? -1 : 0;
+}
+
+/* Find the file to load: the name, or the newest numbered one. */
+PetscErrorCode FileToLoad(PetscSnapshot snap, std::string *file)
+{
+  HDF5Data *d = Data(snap);
+
+  PetscFunctionBegin;
+  PetscCheck(!d->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
+  if (d->keep <= 0) PetscCallCXX(*file = d->fileName);
+  else {
+    std::vector<std::pair<PetscInt, std::string>> files;
+
+    PetscCall(NumberedFiles(PetscObjectComm((PetscObject)snap), d->fileName, &files));
+    PetscCheck(!files.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_FILE_OPEN, "PetscSnapshotRestore: no snapshot file %s exists", NumberedName(d->fileName, 0).c_str());
+    PetscCallCXX(*file = files.back().second);
+    d->sequence = std::max(d->sequence, files.back().first);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Load and verify the whole file into staged slots; everything wrong is raised collectively before any check. */
+PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
+  std::string file, problem, format;
+  PetscMPIInt rank, size;
+  int         status = 0; /* 0 ok, 1 missing, 2 not readable HDF5 */
+  PetscViewer viewer;
+  hid_t       fid, root;
+  EntryMap   *loaded;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(FileToLoad(snap, &file));
+  if (rank == 0) { /* is it there, and is it an HDF5 file HDF5 can open? */
+    if (access(file.c_str(), R_OK) != 0) status = 1;
+    else {
+      H5E_auto2_t func;
+      void       *data;
+      H5Eget_auto2(H5E_DEFAULT, &func, &data);
+      H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+      hid_t f = H5Fis_hdf5(file.c_str()) > 0 ? H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+      if (f < 0) status = 2;
+      else H5Fclose(f);
+      H5Eset_auto2(H5E_DEFAULT, func, data);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
+  PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "PetscSnapshotRestore: snapshot file %s does not exist", file.c_str());
+  PetscCheck(status != 2, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s is not a readable HDF5 file (truncated, corrupt, or not HDF5)", file.c_str());
+
+  PetscCall(PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_READ, &viewer));
+  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
+  root = H5Gopen2(fid, "/", H5P_DEFAULT);
+  {
+    bool found;
+    int  schema = 0, ranks = 0;
+
+    PetscCall(ReadStringAttribute(root, "format", &format, &found));
+    if (!found || format != formatName) {
+      PetscCallH5(H5Gclose(root), "close");
+      PetscCall(PetscViewerDestroy(&viewer));
+      SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s is not a petsc-snapshot file (no format attribute \"%s\" at its root)", file.c_str(), formatName);
+    }
+    PetscCall(ReadNumericAttribute(root, "schema_version", H5T_NATIVE_INT, 1, &schema, &found));
+    PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, &ranks, &found));
+    if (schema > schemaVersion || schema < 1 || ranks != size) {
+      PetscCallH5(H5Gclose(root), "close");
+      PetscCall(PetscViewerDestroy(&viewer));
+      PetscCheck(schema <= schemaVersion, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s has schema version %d, newer than the %d this petsc-snapshot reads: upgrade petsc-snapshot", file.c_str(), schema, schemaVersion);
+      PetscCheck(schema >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s has no valid schema version", file.c_str());
+      SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore: %s was written on %d ranks and is restored on %d; restart at another rank count is not supported yet", file.c_str(), ranks, size);
+    }
+  }
+  PetscCallCXX(loaded = new EntryMap());
+  {
+    LoadContext lc;
+    hid_t       entries = H5Lexists(root, "entries", H5P_DEFAULT) > 0 ? H5Gopen2(root, "entries", H5P_DEFAULT) : -1;
+
+    lc.entries = loaded;
+    lc.comm    = comm;
+    lc.rank    = rank;
+    lc.size    = size;
+    std::vector<std::string> names;
+    if (entries >= 0) PetscCallH5(H5Literate(entries, H5_INDEX_NAME, H5_ITER_INC, nullptr, CollectName, &names), "listing entries");
+    for (const std::string &name : names) {
+      hid_t group;
+      int   ranks = 0, captures = 0;
+      bool  found;
+
+      group = H5Gopen2(entries, name.c_str(), H5P_DEFAULT);
+      PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open /entries/%s", name.c_str());
+      PetscCallCXX(lc.entry = name);
+      Entry &e = (*loaded)[name];
+      PetscCallCXX(e.name = name);
+      PetscCall(ReadStringAttribute(group, "dm_type", &e.dmType, &found));
+      PetscCall(ReadNumericAttribute(group, "comm_size", H5T_NATIVE_INT, 1, &ranks, &found));
+      PetscCall(ReadNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures, &found));
+      e.commSize = ranks;
+      e.captures = captures;
+      PetscCallH5(H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc), "reading datasets");
+      PetscCallH5(H5Gclose(group), "close");
+    }
+    if (entries >= 0) PetscCallH5(H5Gclose(entries), "close");
+    PetscCallCXX(problem = lc.problem.empty() ? std::string() : file + ": " + lc.problem);
+  }
+  PetscCallH5(H5Gclose(root), "close");
+  PetscCall(PetscViewerDestroy(&viewer));
+  {
+    PetscErrorCode ierr = petscsnapshot::RaiseCollective(comm, !problem.empty(), problem, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore");
+    if (ierr) {
+      for (auto &[name, e] : *loaded)
+        for (auto &[sname, slot] : e.slots) PetscCall(PetscFree(slot.storage));
+      delete loaded;
+      PetscCall(ierr);
+    }
+  }
+  /* replace the inventory by the file's */
+  while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+  std::swap(*snap->entries, *loaded);
+  delete loaded;
+  PetscCallCXX(Data(snap)->lastFile = file);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After a restore the staged data are not needed any more. */
+PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  for (auto &[name, entry] : *snap->entries)
+    for (auto &[sname, slot] : entry.slots) {
+      PetscCall(PetscFree(slot.storage));
+      slot.capacity = 0;
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapshotOptionItems PetscOptionsObject)
+{
+  HDF5Data *d = Data(snap);
+  char      name[PETSC_MAX_PATH_LEN];
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "PetscSnapshot HDF5 options");
+  PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
+  if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
+  PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
+  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "", d->failAfter, &d->failAfter, nullptr));
+  PetscOptionsHeadEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotView_HDF5(PetscSnapshot snap, PetscViewer viewer)
+{
+  HDF5Data *d = Data(snap);
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "file: %s%s\n", d->fileName.empty() ? "(not set)" : d->fileName.c_str(), d->keep > 0 ? " (numbered)" : ""));
+  if (d->keep > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "keeps the last %" PetscInt_FMT " files\n", d->keep));
+  if (!d->lastFile.empty()) PetscCall(PetscViewerASCIIPrintf(viewer, "last file written or read: %s\n", d->lastFile.c_str()));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  delete Data(snap);
+  snap->data = nullptr;
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotHDF5SetFileName_HDF5(PetscSnapshot snap, const char name[])
+{
+  PetscFunctionBegin;
+  PetscCallCXX(Data(snap)->fileName = name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
+{
+  PetscFunctionBegin;
+  Data(snap)->keep = keep;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace
+
+#endif
+
+/*MC
+   PETSCSNAPSHOTHDF5 - "hdf5": each capture writes one self-describing HDF5 file through PETSc's HDF5 viewer; a restore,
+   in the same or a new process, reads it back
+
+   Options Database Keys:
++  -snapshot_hdf5_filename <name> - the file (`PetscSnapshotHDF5SetFileName()`)
+-  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
+
+   Notes:
+   A file holds the `DM`s of one `PetscSnapshotCapture()` call (the `DM`, its sub-`DM`s and everything declared on it);
+   to checkpoint several `DM`s together, declare them on one with `PetscSnapshotDMAddState()`. The file is written to a
+   temporary name and renamed into place when complete, so a failure never destroys the previous file; every dataset
+   carries a checksum per rank, verified before anything is restored, as are the format, the schema version and the
+   number of ranks (restore at another rank count is not supported yet). See docs/file-format.md.
+
+   Level: beginner
+
+.seealso: `PetscSnapshotType`, `PetscSnapshotSetType()`, `PetscSnapshotHDF5SetFileName()`, `PETSCSNAPSHOTMEMORY`
+M*/
+PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+#if defined(PETSC_HAVE_HDF5)
+  PetscCallCXX(snap->data = new HDF5Data());
+  PetscCall(PetscSnapshotSetMemoryOps_Internal(snap)); /* staging */
+  snap->ops->begincapture   = PetscSnapshotBeginCapture_HDF5;
+  snap->ops->endcapture     = PetscSnapshotEndCapture_HDF5;
+  snap->ops->beginrestore   = PetscSnapshotBeginRestore_HDF5;
+  snap->ops->endrestore     = PetscSnapshotEndRestore_HDF5;
+  snap->ops->setfromoptions = PetscSnapshotSetFromOptions_HDF5;
+  snap->ops->view           = PetscSnapshotView_HDF5;
+  snap->ops->destroy        = PetscSnapshotDestroy_HDF5;
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", PetscSnapshotHDF5SetFileName_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
+#else
+  SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
+#endif
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotHDF5SetFileName - Sets the file an HDF5 snapshot writes at capture and reads at restore
+
+  Logically Collective
+
+  Input Parameters:
++ snap - the snapshot, of type `PETSCSNAPSHOTHDF5` (other types ignore the call)
+- name - the file name; with `PetscSnapshotHDF5SetKeep()` the base of numbered names
+
+  Options Database Key:
+. -snapshot_hdf5_filename <name> - sets the file name
+
+  Level: beginner
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotHDF5SetKeep()`
+@*/
+PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot snap, const char name[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(name && name[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotHDF5SetFileName: a file name is required");
+  PetscTryMethod(snap, "PetscSnapshotHDF5SetFileName_C", (PetscSnapshot, const char[]), (snap, name));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotHDF5SetKeep - Makes an HDF5 snapshot write a series of numbered files and keep the last ones
+
+  Logically Collective
+
+  Input Parameters:
++ snap - the snapshot, of type `PETSCSNAPSHOTHDF5` (other types ignore the call)
+- keep - how many files to keep; 0 (the default) writes the file name itself, every time
+
+  Options Database Key:
+. -snapshot_hdf5_keep <n> - sets the number of files kept
+
+  Notes:
+  Capture k writes `<stem>-<k, 6 digits>.<ext>` and, only once it is complete, removes older numbered files beyond the
+  last `keep`. A restore reads the newest numbered file, also in a new process.
+
+  Level: intermediate
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotHDF5SetFileName()`
+@*/
+PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot snap, PetscInt keep)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(keep >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "PetscSnapshotHDF5SetKeep: keep must be >= 0");
+  PetscTryMethod(snap, "PetscSnapshotHDF5SetKeep_C", (PetscSnapshot, PetscInt), (snap, keep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
