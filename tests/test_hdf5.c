@@ -19,17 +19,22 @@ typedef struct {
 } Sim;
 
 /* The whole simulation: heat TS on the mesh (solution and TS declared), a PIC swarm and a struct declared on the mesh. */
-static PetscErrorCode SimCreate(Sim *s)
+static PetscErrorCode SimCreateVariant(PetscInt n, SwarmVariant variant, Sim *s)
 {
   PetscFunctionBeginUser;
-  PetscCall(HeatCreate(PETSC_COMM_WORLD, 6, 0.01, &s->heat));
+  PetscCall(HeatCreate(PETSC_COMM_WORLD, n, 0.01, &s->heat));
   PetscCall(PetscSnapshotDMAddState(s->heat.dm, "ts", (PetscObject)s->heat.ts));
-  PetscCall(CreateSwarm(s->heat.dm, 2, SWARM_STANDARD, &s->sw));
+  PetscCall(CreateSwarm(s->heat.dm, 2, variant, &s->sw));
   PetscCall(PetscSnapshotDMAddState(s->heat.dm, "particles", (PetscObject)s->sw));
   s->counters.nsolves = 0;
   s->counters.last    = 0;
   PetscCall(PetscSnapshotDMAddStateBytes(s->heat.dm, "counters", &s->counters, sizeof(s->counters), 1));
   PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimCreate(Sim *s)
+{
+  return SimCreateVariant(6, SWARM_STANDARD, s);
 }
 
 static PetscErrorCode SimSteps(Sim *s, PetscInt k)
@@ -165,6 +170,168 @@ static PetscErrorCode Read(void)
   PetscFunctionReturn(0);
 }
 
+/* ---- bad files: rank 0 damages a copy of a good file in one way, then everybody tries to restore it */
+typedef enum {
+  DAMAGE_NONE,
+  DAMAGE_TRUNCATE,
+  DAMAGE_FLIP_BYTE,
+  DAMAGE_DROP_GROUP,
+  DAMAGE_NEWER_SCHEMA
+} Damage;
+
+static PetscErrorCode Damaged(const char good[], const char bad[], Damage damage)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (rank == 0) {
+    FILE  *in = fopen(good, "rb"), *out = fopen(bad, "wb");
+    char   buf[65536];
+    size_t len, total = 0;
+    PetscCheck(in && out, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot copy %s", good);
+    while ((len = fread(buf, 1, sizeof(buf), in)) > 0) total += fwrite(buf, 1, len, out);
+    fclose(in);
+    fclose(out);
+    if (damage == DAMAGE_TRUNCATE) PetscCheck(!truncate(bad, (off_t)(total / 2)), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "truncate");
+    if (damage == DAMAGE_FLIP_BYTE || damage == DAMAGE_DROP_GROUP || damage == DAMAGE_NEWER_SCHEMA) {
+      hid_t f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+      if (damage == DAMAGE_FLIP_BYTE) {
+        hid_t   d      = H5Dopen2(f, "/entries/mesh/state/solution", H5P_DEFAULT);
+        haddr_t offset = H5Dget_offset(d);
+        H5Dclose(d);
+        H5Fclose(f);
+        FILE *io = fopen(bad, "r+b");
+        int   c;
+        fseek(io, (long)offset + 11, SEEK_SET);
+        c = fgetc(io);
+        fseek(io, (long)offset + 11, SEEK_SET);
+        fputc(c ^ 0x10, io);
+        fclose(io);
+      } else if (damage == DAMAGE_DROP_GROUP) {
+        H5Ldelete(f, "/entries/particles", H5P_DEFAULT);
+        H5Fclose(f);
+      } else {
+        int   newer = 99;
+        hid_t a     = H5Aopen(f, "schema_version", H5P_DEFAULT);
+        H5Awrite(a, H5T_NATIVE_INT, &newer);
+        H5Aclose(a);
+        H5Fclose(f);
+      }
+    }
+  }
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
+/* Restore from file must fail on every rank with expect in the message, and leave the simulation as it was. */
+static PetscErrorCode ExpectFileRefusal(Sim *s, const char file[], const char expect[], const char what[])
+{
+  PetscSnapshot snap;
+  Copy          before;
+  PetscBool     eq;
+  char          line[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(CopyGet(s, &before));
+  PetscCall(HDF5Snapshot(file, &snap));
+  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, s->heat.dm), expect, what);
+  PetscCall(CopyEqual(s, &before, &eq));
+  PetscCall(PetscSNPrintf(line, sizeof(line), "%s: the simulation is untouched", what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, line));
+  PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(CopyFree(&before));
+  PetscFunctionReturn(0);
+}
+
+static PetscBool Exists(const char file[])
+{
+  return access(file, F_OK) == 0 ? PETSC_TRUE : PETSC_FALSE;
+}
+
+static PetscErrorCode Files(void)
+{
+  Sim           s;
+  PetscSnapshot good;
+  Copy          atCapture;
+  PetscBool     eq;
+
+  PetscFunctionBeginUser;
+  PetscCall(SimCreate(&s));
+  PetscCall(SimSteps(&s, 1));
+  PetscCall(HDF5Snapshot("good.h5", &good));
+  PetscCall(PetscSnapshotCapture(good, s.heat.dm));
+  PetscCall(CopyGet(&s, &atCapture));
+  PetscCall(SimSteps(&s, 2)); /* the state differs from the file's from here on */
+
+  PetscCall(ExpectFileRefusal(&s, "missing.h5", "snapshot file missing.h5 does not exist", "a missing file"));
+  PetscCall(Damaged("good.h5", "truncated.h5", DAMAGE_TRUNCATE));
+  PetscCall(ExpectFileRefusal(&s, "truncated.h5", "truncated.h5 is not a readable HDF5 file", "a truncated file"));
+  PetscCall(Damaged("good.h5", "flipped.h5", DAMAGE_FLIP_BYTE));
+  PetscCall(ExpectFileRefusal(&s, "flipped.h5", "dataset /entries/mesh/state/solution: checksum mismatch, the file is corrupt", "a flipped byte in a dataset"));
+  PetscCall(Damaged("good.h5", "nogroup.h5", DAMAGE_DROP_GROUP));
+  PetscCall(ExpectFileRefusal(&s, "nogroup.h5", "holds no DM named \"particles\"", "a missing group"));
+  PetscCall(Damaged("good.h5", "newer.h5", DAMAGE_NEWER_SCHEMA));
+  PetscCall(ExpectFileRefusal(&s, "newer.h5", "has schema version 99, newer than the 1 this petsc-snapshot reads", "a newer schema version"));
+  { /* a file from another program: an HDF5 file with a Vec in it */
+    PetscViewer v;
+    PetscCall(PetscViewerHDF5Open(PETSC_COMM_WORLD, "foreign.h5", FILE_MODE_WRITE, &v));
+    PetscCall(VecView(s.heat.u, v));
+    PetscCall(PetscViewerDestroy(&v));
+    PetscCall(ExpectFileRefusal(&s, "foreign.h5", "foreign.h5 is not a petsc-snapshot file", "a file from another program"));
+  }
+  { /* a file written for another mesh, or with other fields */
+    Sim other;
+    PetscCall(SimCreateVariant(7, SWARM_STANDARD, &other));
+    PetscCall(ExpectFileRefusal(&other, "good.h5", "the DM's layout changed", "a file written for another mesh"));
+    PetscCall(SimDestroy(&other));
+    PetscCall(SimCreateVariant(6, SWARM_EXTRA_FIELD, &other));
+    PetscCall(ExpectFileRefusal(&other, "good.h5", "swarm field \"extra\" is registered now but was not at capture", "a file written with other fields"));
+    PetscCall(SimDestroy(&other));
+  }
+
+  /* a failure in the middle of writing leaves the previous file intact and no temporary behind */
+  {
+    PetscSnapshot failing;
+    PetscCall(PetscOptionsSetValue(NULL, "-snapshot_hdf5_test_fail_after", "3"));
+    PetscCall(HDF5Snapshot("good.h5", &failing));
+    PetscCall(PetscOptionsClearValue(NULL, "-snapshot_hdf5_test_fail_after"));
+    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotCapture(failing, s.heat.dm), "failure injected after writing 3 datasets", "a failure injected in the middle of writing");
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)!Exists("good.h5.tmp"), "after the failure no temporary file is left"));
+    PetscCall(PetscSnapshotRestore(good, s.heat.dm));
+    PetscCall(CopyEqual(&s, &atCapture, &eq));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, eq, "after the failure the previous file still restores the captured state bitwise"));
+    PetscCall(PetscSnapshotDestroy(&failing));
+  }
+
+  /* keep the last 2 of a series of numbered files; a new snapshot object restores the newest */
+  {
+    PetscSnapshot series, reader;
+    Copy          last;
+    PetscCall(HDF5Snapshot("series.h5", &series));
+    PetscCall(PetscSnapshotHDF5SetKeep(series, 2));
+    for (int k = 0; k < 4; k++) {
+      PetscCall(SimSteps(&s, 1));
+      PetscCall(PetscSnapshotCapture(series, s.heat.dm));
+    }
+    PetscCall(CopyGet(&s, &last));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(!Exists("series-000001.h5") && !Exists("series-000002.h5") && Exists("series-000003.h5") && Exists("series-000004.h5")), "keep 2: after 4 captures exactly the last 2 numbered files exist"));
+    PetscCall(SimSteps(&s, 2));
+    PetscCall(HDF5Snapshot("series.h5", &reader));
+    PetscCall(PetscSnapshotHDF5SetKeep(reader, 2));
+    PetscCall(PetscSnapshotRestore(reader, s.heat.dm));
+    PetscCall(CopyEqual(&s, &last, &eq));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, eq, "keep 2: a new snapshot object restores the newest file bitwise"));
+    PetscCall(CopyFree(&last));
+    PetscCall(PetscSnapshotDestroy(&series));
+    PetscCall(PetscSnapshotDestroy(&reader));
+  }
+  PetscCall(CopyFree(&atCapture));
+  PetscCall(PetscSnapshotDestroy(&good));
+  PetscCall(SimDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char mode[32] = "write";
@@ -174,6 +341,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mode", mode, sizeof(mode), NULL));
   if (!strcmp(mode, "write")) PetscCall(Write());
   else if (!strcmp(mode, "read")) PetscCall(Read());
+  else if (!strcmp(mode, "files")) PetscCall(Files());
   PetscCall(TestFinish(PETSC_COMM_WORLD, &code));
   PetscCall(PetscFinalize());
   return code;

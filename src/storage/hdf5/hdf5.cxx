@@ -55,6 +55,25 @@ HDF5Data *Data(PetscSnapshot snap)
     if ((call) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed: %s", what); \
   } while (0)
 
+/* An HDF5 identifier closed when it goes out of scope, also on an early error return. */
+class H5Handle
+{
+public:
+  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) { }
+  ~H5Handle()
+  {
+    if (id_ >= 0) (void)close_(id_);
+  }
+  H5Handle(const H5Handle &)            = delete;
+  H5Handle &operator=(const H5Handle &) = delete;
+  operator hid_t() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
 uint64_t Checksum(const void *data, size_t bytes)
 {
   const unsigned char *p = static_cast<const unsigned char *>(data);
@@ -289,20 +308,16 @@ PetscErrorCode WriteTSAttributes(MPI_Comm comm, hid_t root, const EntryMap &entr
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
+PetscErrorCode WriteContents(PetscSnapshot snap, hid_t fid)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
-  PetscViewer viewer;
-  hid_t       fid, root;
   PetscMPIInt size;
   PetscInt    written = 0;
   HDF5Data   *d       = Data(snap);
+  H5Handle    root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_WRITE, &viewer));
-  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
-  root = H5Gopen2(fid, "/", H5P_DEFAULT);
   {
     char        created[64], petscVersion[64], libVersion[64];
     std::time_t now = std::time(nullptr);
@@ -323,13 +338,13 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
   }
   for (const auto &[name, entry] : *snap->entries) {
     std::string path;
-    hid_t       lcpl = H5Pcreate(H5P_LINK_CREATE), group;
+    H5Handle    lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
     int         ranks = entry.commSize, captures = (int)entry.captures;
 
     PetscCallCXX(path = "/entries/" + name);
     PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
-    group = H5Gcreate2(fid, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
-    PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create group %s", path.c_str());
+    H5Handle group(H5Gcreate2(fid, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    PetscCheck(group.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create group %s", path.c_str());
     PetscCall(WriteStringAttribute(group, "dm_type", entry.dmType.c_str()));
     PetscCall(WriteNumericAttribute(group, "comm_size", H5T_NATIVE_INT, 1, &ranks));
     PetscCall(WriteNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures));
@@ -338,11 +353,22 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
       PetscCall(WriteSlot(comm, group, sname, slot));
       written++;
     }
-    PetscCallH5(H5Gclose(group), "close");
-    PetscCallH5(H5Pclose(lcpl), "close");
   }
-  PetscCallH5(H5Gclose(root), "close");
-  PetscCall(PetscViewerDestroy(&viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
+{
+  PetscViewer    viewer;
+  hid_t          fid;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerHDF5Open(PetscObjectComm((PetscObject)snap), file.c_str(), FILE_MODE_WRITE, &viewer));
+  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
+  ierr = WriteContents(snap, fid);
+  PetscCall(PetscViewerDestroy(&viewer)); /* closed on failure too */
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
