@@ -272,9 +272,12 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
     PetscCall(WriteStringAttribute(dset, "petsc_type", PetscDataTypes[slot.info.type]));
     PetscCall(WriteNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &ibs));
     PetscCall(WriteNumericAttribute(dset, "global_items", H5T_NATIVE_INT64, 1, &total));
-    if (slot.info.N >= 0) {
-      int64_t N = slot.info.N;
-      PetscCall(WriteNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, 1, &N)); /* a Vec's global size */
+    if (slot.info.N >= 0) { /* a Vec's size, per rank: a local (sequential) Vec's differs from rank to rank */
+      int64_t              N = slot.info.N;
+      std::vector<int64_t> Ns;
+      PetscCallCXX(Ns.resize(size));
+      PetscCallMPI(MPI_Allgather(&N, 1, MPI_INT64_T, Ns.data(), 1, MPI_INT64_T, comm));
+      PetscCall(WriteNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, (hsize_t)size, Ns.data()));
     }
     PetscCall(WriteNumericAttribute(dset, "counts", H5T_NATIVE_INT64, (hsize_t)size, counts.data()));
     PetscCall(WriteNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, (hsize_t)size, sums.data()));
@@ -501,10 +504,10 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   }
   PetscCall(PetscSnapshotDataTypeSize_Internal(type, &slot.bytes));
   {
-    int64_t N = -1;
-    bool    hasN;
-    PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, 1, &N, &hasN));
-    slot.info = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, (PetscInt)counts[lc.rank], hasN ? (PetscInt)N : -1};
+    std::vector<int64_t> Ns(lc.size, -1);
+    bool                 hasN;
+    PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, lc.size, Ns.data(), &hasN));
+    slot.info = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, (PetscInt)counts[lc.rank], hasN ? (PetscInt)Ns[lc.rank] : -1};
   }
   slot.bytes = slot.bytes * (size_t)bs * (size_t)counts[lc.rank];
   slot.seen  = true;

@@ -1,0 +1,155 @@
+static const char help[] = "Checkpoint and restart with the hdf5 snapshot type.\n"
+                           "-mode run: the heat equation on a DMPlex with particles in a cellular flow; a checkpoint every few\n"
+                           "steps (numbered files, the last 2 kept), and the final state saved as a reference.\n"
+                           "-mode restart: a new process builds the same objects, restores the newest checkpoint, runs to the\n"
+                           "same final step and checks that its state matches the uninterrupted run, bitwise.\n\n"
+                           "Options: -mode run|restart, -steps <10>, -every <3>, -n <8>\n";
+
+#include <petscsnapshot.h>
+#include "box_mesh.h"
+#include "heat_problem.h"
+#include "pic_problem.h"
+
+typedef struct {
+  DM  mesh, sw;
+  TS  ts;
+  Vec u;
+} Sim;
+
+static PetscErrorCode SimCreate(PetscInt n, Sim *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(CreateBoxMesh(PETSC_COMM_WORLD, n, PETSC_FALSE, "mesh", &s->mesh));
+  PetscCall(HeatProblemSetUp(s->mesh, 0.01, &s->ts, &s->u));
+  PetscCall(DMCreate(PETSC_COMM_WORLD, &s->sw));
+  PetscCall(PetscObjectSetName((PetscObject)s->sw, "particles"));
+  PetscCall(DMSetType(s->sw, DMSWARM));
+  PetscCall(DMSetDimension(s->sw, 2));
+  PetscCall(DMSwarmSetType(s->sw, DMSWARM_PIC));
+  PetscCall(DMSwarmSetCellDM(s->sw, s->mesh));
+  PetscCall(DMSwarmFinalizeFieldRegister(s->sw));
+  PetscCall(SwarmSeedCells(s->sw, s->mesh, 2, 1.0 / n));
+  PetscCall(SwarmNumber(s->sw));
+  /* the checkpoint holds the mesh with the TS (clock and solution) and the particles declared on it */
+  PetscCall(PetscSnapshotDMAddState(s->mesh, "ts", (PetscObject)s->ts));
+  PetscCall(PetscSnapshotDMAddState(s->mesh, "particles", (PetscObject)s->sw));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimStep(Sim *s)
+{
+  PetscReal move;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSStep(s->ts));
+  PetscCall(SwarmAdvect(s->sw, 0.01, &move));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimDestroy(Sim *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscSnapshotDMRemoveState(s->mesh, "particles"));
+  PetscCall(DMDestroy(&s->sw));
+  PetscCall(VecDestroy(&s->u));
+  PetscCall(TSDestroy(&s->ts));
+  PetscCall(DMDestroy(&s->mesh));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode OpenSnapshot(const char file[], PetscInt keep, PetscSnapshot *snap)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, snap));
+  PetscCall(PetscSnapshotSetType(*snap, PETSCSNAPSHOTHDF5));
+  PetscCall(PetscSnapshotHDF5SetFileName(*snap, file));
+  PetscCall(PetscSnapshotHDF5SetKeep(*snap, keep));
+  PetscCall(PetscSnapshotSetFromOptions(*snap));
+  PetscFunctionReturn(0);
+}
+
+/* Does the simulation equal, bitwise, the state in the reference file? Compares the solution and every particle's
+   position and id (the reference is restored into the same objects after a copy is taken). */
+static PetscErrorCode MatchesReference(Sim *s, PetscBool *match)
+{
+  PetscSnapshot ref;
+  Vec           u;
+  PetscInt      n, nref;
+  PetscReal    *x, *xs = NULL;
+  PetscInt64   *pid, *pids = NULL;
+  PetscBool     same;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(s->u, &u));
+  PetscCall(VecCopy(s->u, u));
+  PetscCall(DMSwarmGetLocalSize(s->sw, &n));
+  PetscCall(PetscMalloc2(2 * n + 1, &xs, n + 1, &pids));
+  PetscCall(DMSwarmGetField(s->sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscCall(DMSwarmGetField(s->sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
+  PetscCall(PetscArraycpy(xs, x, 2 * n));
+  PetscCall(PetscArraycpy(pids, pid, n));
+  PetscCall(DMSwarmRestoreField(s->sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
+  PetscCall(DMSwarmRestoreField(s->sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+
+  PetscCall(OpenSnapshot("reference.h5", 0, &ref));
+  PetscCall(PetscSnapshotRestore(ref, s->mesh));
+  PetscCall(VecEqual(u, s->u, &same));
+  PetscCall(DMSwarmGetLocalSize(s->sw, &nref));
+  if (nref == n) {
+    PetscCall(DMSwarmGetField(s->sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+    PetscCall(DMSwarmGetField(s->sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
+    same = (PetscBool)(same && !memcmp(x, xs, 2 * n * sizeof(PetscReal)) && !memcmp(pid, pids, n * sizeof(PetscInt64)));
+    PetscCall(DMSwarmRestoreField(s->sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
+    PetscCall(DMSwarmRestoreField(s->sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  } else same = PETSC_FALSE;
+  PetscCall(MPIU_Allreduce(&same, match, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
+  PetscCall(PetscSnapshotDestroy(&ref));
+  PetscCall(PetscFree2(xs, pids));
+  PetscCall(VecDestroy(&u));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  char          mode[16] = "run";
+  PetscInt      steps = 10, every = 3, n = 8, step;
+  Sim           s;
+  PetscSnapshot ckpt;
+  PetscBool     match = PETSC_TRUE;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-mode", mode, sizeof(mode), NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-steps", &steps, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-every", &every, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
+  PetscCall(SimCreate(n, &s));
+  PetscCall(OpenSnapshot("checkpoint.h5", 2, &ckpt));
+
+  if (!strcmp(mode, "run")) {
+    PetscSnapshot ref;
+    for (step = 1; step <= steps; step++) {
+      PetscCall(SimStep(&s));
+      if (step % every == 0 && step < steps) {
+        PetscCall(PetscSnapshotCapture(ckpt, s.mesh));
+        PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": checkpoint written\n", step));
+      }
+    }
+    PetscCall(OpenSnapshot("reference.h5", 0, &ref));
+    PetscCall(PetscSnapshotCapture(ref, s.mesh));
+    PetscCall(PetscSnapshotDestroy(&ref));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": stopped; final state saved in reference.h5\n", steps));
+  } else {
+    PetscReal t;
+    PetscCall(PetscSnapshotRestore(ckpt, s.mesh)); /* the newest checkpoint */
+    PetscCall(TSGetStepNumber(s.ts, &step));
+    PetscCall(TSGetTime(s.ts, &t));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "restarted from the newest checkpoint: step %" PetscInt_FMT ", t = %g\n", step, (double)t));
+    for (step = step + 1; step <= steps; step++) PetscCall(SimStep(&s));
+    PetscCall(MatchesReference(&s, &match));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": the restarted state %s the uninterrupted run (solution and every particle, bitwise)\n", steps, match ? "matches" : "DOES NOT MATCH"));
+  }
+  PetscCall(PetscSnapshotDestroy(&ckpt));
+  PetscCall(SimDestroy(&s));
+  PetscCall(PetscFinalize());
+  return match ? 0 : 1;
+}
