@@ -233,8 +233,8 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
   std::vector<uint64_t> sums;
   int64_t               n = slot.info.n, offset = 0, total = 0;
   uint64_t              sum = Checksum(slot.storage, slot.bytes);
-  hid_t                 type = H5TypeOf(slot.info.type), lcpl, space, dset, mem, dxpl;
-  hsize_t               dims[2], start[2], count[2];
+  hid_t                 type = H5TypeOf(slot.info.type);
+  hsize_t               dims[2], start[2], count[2], one[2] = {1, 1};
   PetscInt              bs = slot.info.bs;
 
   PetscFunctionBegin;
@@ -248,22 +248,24 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
     if (r < rank) offset += counts[r];
     total += counts[r];
   }
-  dims[0] = (hsize_t)total;
-  dims[1] = (hsize_t)bs;
-  lcpl    = H5Pcreate(H5P_LINK_CREATE);
-  PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
-  space = H5Screate_simple(2, dims, nullptr);
-  dset  = H5Dcreate2(group, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCheck(dset >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create dataset %s", name.c_str());
+  dims[0]  = (hsize_t)total;
+  dims[1]  = (hsize_t)bs;
   start[0] = (hsize_t)offset;
   start[1] = 0;
   count[0] = (hsize_t)n;
   count[1] = (hsize_t)bs;
+  H5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
+  H5Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+  H5Handle dset(H5Dcreate2(group, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  PetscCheck(dset.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create dataset %s", name.c_str());
+  H5Handle mem(H5Screate_simple(2, n > 0 ? count : one, nullptr), H5Sclose);
   if (n > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
-  else PetscCallH5(H5Sselect_none(space), "selection");
-  mem  = H5Screate_simple(2, n > 0 ? count : dims, nullptr);
-  if (n == 0) PetscCallH5(H5Sselect_none(mem), "selection");
-  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  else {
+    PetscCallH5(H5Sselect_none(space), "selection");
+    PetscCallH5(H5Sselect_none(mem), "selection");
+  }
+  H5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
   PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
   PetscCallH5(H5Dwrite(dset, type, mem, space, dxpl, slot.storage), name.c_str());
   {
@@ -272,6 +274,8 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
     PetscCall(WriteStringAttribute(dset, "petsc_type", PetscDataTypes[slot.info.type]));
     PetscCall(WriteNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &ibs));
     PetscCall(WriteNumericAttribute(dset, "global_items", H5T_NATIVE_INT64, 1, &total));
+    PetscCall(WriteNumericAttribute(dset, "counts", H5T_NATIVE_INT64, (hsize_t)size, counts.data()));
+    PetscCall(WriteNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, (hsize_t)size, sums.data()));
     if (slot.info.N >= 0) { /* a Vec's size, per rank: a local (sequential) Vec's differs from rank to rank */
       int64_t              N = slot.info.N;
       std::vector<int64_t> Ns;
@@ -279,14 +283,7 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
       PetscCallMPI(MPI_Allgather(&N, 1, MPI_INT64_T, Ns.data(), 1, MPI_INT64_T, comm));
       PetscCall(WriteNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, (hsize_t)size, Ns.data()));
     }
-    PetscCall(WriteNumericAttribute(dset, "counts", H5T_NATIVE_INT64, (hsize_t)size, counts.data()));
-    PetscCall(WriteNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, (hsize_t)size, sums.data()));
   }
-  PetscCallH5(H5Pclose(dxpl), "close");
-  PetscCallH5(H5Sclose(mem), "close");
-  PetscCallH5(H5Dclose(dset), "close");
-  PetscCallH5(H5Sclose(space), "close");
-  PetscCallH5(H5Pclose(lcpl), "close");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -462,80 +459,68 @@ herr_t CollectName(hid_t, const char *name, const H5L_info_t *, void *ptr)
 /* Read one dataset of an entry into a staged slot, verifying its counts and this rank's checksum. */
 PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
 {
-  hid_t                 dset, space, mem, dtype;
-  std::vector<int64_t>  counts(lc.size);
+  std::vector<int64_t>  counts(lc.size), Ns(lc.size, -1);
   std::vector<uint64_t> sums(lc.size);
   int                   kind = 0, bs = 0;
   int64_t               total = 0, offset = 0;
-  std::string           tname;
-  bool                  ok1, ok2, ok3, ok4, ok5;
-  PetscDataType         type = PETSC_DATATYPE_UNKNOWN;
-  Entry                &entry = (*lc.entries)[lc.entry];
+  std::string           tname, where;
+  bool                  ok1, ok2, ok3, ok4, ok5, hasN;
+  PetscDataType         type  = PETSC_DATATYPE_UNKNOWN;
+  PetscBool             found = PETSC_FALSE;
   Slot                  slot;
-  PetscBool             found;
+  size_t                tsize;
 
   PetscFunctionBegin;
-  dset = H5Dopen2(group, name, H5P_DEFAULT);
-  PetscCheck(dset >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open dataset %s", name);
+  PetscCallCXX(where = "dataset /entries/" + lc.entry + "/" + name);
+  H5Handle dset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  PetscCheck(dset.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open %s", where.c_str());
   PetscCall(ReadNumericAttribute(dset, "kind", H5T_NATIVE_INT, 1, &kind, &ok1));
   PetscCall(ReadNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &bs, &ok2));
   PetscCall(ReadNumericAttribute(dset, "counts", H5T_NATIVE_INT64, lc.size, counts.data(), &ok3));
   PetscCall(ReadNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, lc.size, sums.data(), &ok4));
   PetscCall(ReadStringAttribute(dset, "petsc_type", &tname, &ok5));
+  PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, lc.size, Ns.data(), &hasN));
   if (ok5) PetscCall(PetscEnumFind(PetscDataTypes, tname.c_str(), (PetscEnum *)&type, &found));
   if (!(ok1 && ok2 && ok3 && ok4 && ok5 && found && bs >= 1)) {
-    if (lc.problem.empty()) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + " lacks its attributes (kind, bs, petsc_type, counts, checksums)");
-    PetscCallH5(H5Dclose(dset), "close");
+    if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " lacks its attributes (kind, bs, petsc_type, counts, checksums)");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   for (int r = 0; r < lc.size; r++) {
     if (r < lc.rank) offset += counts[r];
     total += counts[r];
   }
-  space = H5Dget_space(dset);
+  H5Handle space(H5Dget_space(dset), H5Sclose);
   {
     hsize_t dims[2] = {0, 0};
     if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[0] != (hsize_t)total || dims[1] != (hsize_t)bs) {
-      if (lc.problem.empty()) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + " does not have the shape its counts say");
-      PetscCallH5(H5Sclose(space), "close");
-      PetscCallH5(H5Dclose(dset), "close");
+      if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " does not have the shape its counts say");
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
-  PetscCall(PetscSnapshotDataTypeSize_Internal(type, &slot.bytes));
-  {
-    std::vector<int64_t> Ns(lc.size, -1);
-    bool                 hasN;
-    PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, lc.size, Ns.data(), &hasN));
-    slot.info = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, (PetscInt)counts[lc.rank], hasN ? (PetscInt)Ns[lc.rank] : -1};
-  }
-  slot.bytes = slot.bytes * (size_t)bs * (size_t)counts[lc.rank];
+  PetscCall(PetscSnapshotDataTypeSize_Internal(type, &tsize));
+  slot.info  = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, (PetscInt)counts[lc.rank], hasN ? (PetscInt)Ns[lc.rank] : -1};
+  slot.bytes = tsize * (size_t)bs * (size_t)counts[lc.rank];
   slot.seen  = true;
   PetscCall(PetscMalloc(slot.bytes + 1, &slot.storage));
   slot.capacity = slot.bytes + 1;
+  PetscCallCXX((*lc.entries)[lc.entry].slots.emplace(name, slot)); /* owned by the loaded inventory from here on */
   {
-    hsize_t start[2] = {(hsize_t)offset, 0}, count[2] = {(hsize_t)counts[lc.rank], (hsize_t)bs};
-    hid_t   dxpl     = H5Pcreate(H5P_DATASET_XFER);
+    hsize_t  start[2] = {(hsize_t)offset, 0}, count[2] = {(hsize_t)counts[lc.rank], (hsize_t)bs}, one[2] = {1, 1};
+    H5Handle mem(H5Screate_simple(2, count[0] > 0 ? count : one, nullptr), H5Sclose);
+    H5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
 
     if (count[0] > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
-    else PetscCallH5(H5Sselect_none(space), "selection");
-    mem = H5Screate_simple(2, count[0] > 0 ? count : start, nullptr);
-    if (count[0] == 0) {
-      hsize_t one[2] = {1, 1};
-      PetscCallH5(H5Sclose(mem), "close");
-      mem = H5Screate_simple(2, one, nullptr);
+    else {
+      PetscCallH5(H5Sselect_none(space), "selection");
       PetscCallH5(H5Sselect_none(mem), "selection");
     }
     PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
-    dtype = H5TypeOf(type);
-    if (H5Dread(dset, dtype, mem, space, dxpl, slot.storage) < 0 && lc.problem.empty()) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + " cannot be read (truncated or corrupt file)");
-    PetscCallH5(H5Pclose(dxpl), "close");
-    PetscCallH5(H5Sclose(mem), "close");
+    if (H5Dread(dset, H5TypeOf(type), mem, space, dxpl, slot.storage) < 0) {
+      if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " cannot be read (truncated or corrupt file)");
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
   }
-  if (lc.problem.empty() && Checksum(slot.storage, slot.bytes) != sums[lc.rank]) PetscCallCXX(lc.problem = "dataset /entries/" + lc.entry + "/" + name + ": checksum mismatch, the file is corrupt");
-  PetscCallH5(H5Sclose(space), "close");
-  PetscCallH5(H5Dclose(dset), "close");
-  PetscCallCXX(entry.slots.emplace(name, slot));
+  if (lc.problem.empty() && Checksum(slot.storage, slot.bytes) != sums[lc.rank]) PetscCallCXX(lc.problem = where + ": checksum mismatch, the file is corrupt");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
