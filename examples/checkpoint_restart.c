@@ -21,15 +21,8 @@ static PetscErrorCode SimCreate(PetscInt n, Sim *s)
   PetscFunctionBeginUser;
   PetscCall(CreateBoxMesh(PETSC_COMM_WORLD, n, PETSC_FALSE, "mesh", &s->mesh));
   PetscCall(HeatProblemSetUp(s->mesh, 0.01, &s->ts, &s->u));
-  PetscCall(DMCreate(PETSC_COMM_WORLD, &s->sw));
-  PetscCall(PetscObjectSetName((PetscObject)s->sw, "particles"));
-  PetscCall(DMSetType(s->sw, DMSWARM));
-  PetscCall(DMSetDimension(s->sw, 2));
-  PetscCall(DMSwarmSetType(s->sw, DMSWARM_PIC));
-  PetscCall(DMSwarmSetCellDM(s->sw, s->mesh));
-  PetscCall(DMSwarmFinalizeFieldRegister(s->sw));
-  PetscCall(SwarmSeedCells(s->sw, s->mesh, 2, 1.0 / n));
-  PetscCall(SwarmNumber(s->sw));
+  PetscCall(PICSwarmCreate(s->mesh, "particles", &s->sw));
+  PetscCall(PICSwarmPopulate(s->sw, s->mesh, 2, 1.0 / n));
   /* the checkpoint holds the mesh with the TS (clock and solution) and the particles declared on it */
   PetscCall(PetscSnapshotDMAddState(s->mesh, "ts", (PetscObject)s->ts));
   PetscCall(PetscSnapshotDMAddState(s->mesh, "particles", (PetscObject)s->sw));

@@ -51,6 +51,32 @@ static PetscErrorCode SwarmNumber(DM sw)
   PetscFunctionReturn(0);
 }
 
+/* A PIC swarm named name on mesh, fields not yet registered (register yours, then PICSwarmPopulate()). */
+static PetscErrorCode PICSwarmCreate(DM mesh, const char name[], DM *sw)
+{
+  PetscInt dim;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetDimension(mesh, &dim));
+  PetscCall(DMCreate(PetscObjectComm((PetscObject)mesh), sw));
+  PetscCall(PetscObjectSetName((PetscObject)*sw, name));
+  PetscCall(DMSetType(*sw, DMSWARM));
+  PetscCall(DMSetDimension(*sw, dim));
+  PetscCall(DMSwarmSetType(*sw, DMSWARM_PIC));
+  PetscCall(DMSwarmSetCellDM(*sw, mesh));
+  PetscFunctionReturn(0);
+}
+
+/* Finish field registration, put ppc x ppc particles in every local cell (cell size h) and number them. */
+static PetscErrorCode PICSwarmPopulate(DM sw, DM mesh, PetscInt ppc, PetscReal h)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMSwarmFinalizeFieldRegister(sw));
+  PetscCall(SwarmSeedCells(sw, mesh, ppc, h));
+  PetscCall(SwarmNumber(sw));
+  PetscFunctionReturn(0);
+}
+
 /* A cellular flow: u = (sin(pi x) cos(pi y), -cos(pi x) sin(pi y)) */
 static void CellularFlow(const PetscReal x[], PetscReal v[])
 {

@@ -19,16 +19,9 @@ static const char help[] = "Particle-in-cell stash-and-retry with petsc-snapshot
 static PetscErrorCode CreateParticles(DM mesh, PetscInt n, PetscInt ppc, DM *sw)
 {
   PetscFunctionBeginUser;
-  PetscCall(DMCreate(PetscObjectComm((PetscObject)mesh), sw));
-  PetscCall(PetscObjectSetName((PetscObject)*sw, "particles"));
-  PetscCall(DMSetType(*sw, DMSWARM));
-  PetscCall(DMSetDimension(*sw, 2));
-  PetscCall(DMSwarmSetType(*sw, DMSWARM_PIC));
-  PetscCall(DMSwarmSetCellDM(*sw, mesh));
+  PetscCall(PICSwarmCreate(mesh, "particles", sw));
   PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "age", 1, PETSC_REAL)); /* a user field, rolled back too */
-  PetscCall(DMSwarmFinalizeFieldRegister(*sw));
-  PetscCall(SwarmSeedCells(*sw, mesh, ppc, 1.0 / n));
-  PetscCall(SwarmNumber(*sw));
+  PetscCall(PICSwarmPopulate(*sw, mesh, ppc, 1.0 / n));
   PetscFunctionReturn(0);
 }
 

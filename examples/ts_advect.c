@@ -77,16 +77,9 @@ int main(int argc, char **argv)
   PetscCall(PetscDSSetConstants(ds, 1, &advection));
 
   /* the particles, moved in a post-stage callback */
-  PetscCall(DMCreate(comm, &sw));
-  PetscCall(PetscObjectSetName((PetscObject)sw, "particles"));
-  PetscCall(DMSetType(sw, DMSWARM));
-  PetscCall(DMSetDimension(sw, 2));
-  PetscCall(DMSwarmSetType(sw, DMSWARM_PIC));
-  PetscCall(DMSwarmSetCellDM(sw, mesh));
+  PetscCall(PICSwarmCreate(mesh, "particles", &sw));
   PetscCall(DMSwarmRegisterPetscDatatypeField(sw, "time", 1, PETSC_REAL));
-  PetscCall(DMSwarmFinalizeFieldRegister(sw));
-  PetscCall(SwarmSeedCells(sw, mesh, ppc, 1.0 / n));
-  PetscCall(SwarmNumber(sw));
+  PetscCall(PICSwarmPopulate(sw, mesh, ppc, 1.0 / n));
   PetscCall(DMSwarmGetSize(sw, &N0));
   PetscCall(TSSetApplicationContext(ts, sw));
   PetscCall(TSSetPostStage(ts, MoveParticles));

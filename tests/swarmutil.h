@@ -90,27 +90,20 @@ static PetscErrorCode CreateSwarm(DM mesh, PetscInt ppc, SwarmVariant variant, D
 {
   MPI_Comm   comm = PetscObjectComm((PetscObject)mesh);
   PetscFunctionBeginUser;
-  PetscCall(DMCreate(comm, sw));
-  PetscCall(PetscObjectSetName((PetscObject)*sw, "particles"));
-  PetscCall(DMSetType(*sw, DMSWARM));
-  PetscCall(DMSetDimension(*sw, 2));
-  PetscCall(DMSwarmSetType(*sw, DMSWARM_PIC));
-  PetscCall(DMSwarmSetCellDM(*sw, mesh));
+  PetscCall(PICSwarmCreate(mesh, "particles", sw));
   PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "velocity", variant == SWARM_VELOCITY_BS3 ? 3 : 2, PETSC_REAL));
   PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "tag", 1, variant == SWARM_TAG_AS_REAL ? PETSC_REAL : PETSC_INT));
   PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "flags", 3, PETSC_CHAR));
   if (variant != SWARM_MISSING_FIELD) PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "serial", 1, PETSC_INT64));
   PetscCall(DMSwarmRegisterUserStructField(*sw, "info", sizeof(UserInfo)));
   if (variant == SWARM_EXTRA_FIELD) PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "extra", 1, PETSC_REAL));
-  PetscCall(DMSwarmFinalizeFieldRegister(*sw));
   {
     PetscInt cStart, cEnd, nc;
     PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
     nc = cEnd - cStart;
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &nc, 1, MPIU_INT, MPI_SUM, comm));
-    PetscCall(SwarmSeedCells(*sw, mesh, ppc, 1.0 / PetscSqrtReal((PetscReal)nc)));
+    PetscCall(PICSwarmPopulate(*sw, mesh, ppc, 1.0 / PetscSqrtReal((PetscReal)nc)));
   }
-  PetscCall(SwarmNumber(*sw));
   if (variant == SWARM_STANDARD) PetscCall(SwarmFill(*sw, 0));
   PetscFunctionReturn(0);
 }
