@@ -10,7 +10,7 @@
      /entries/<DM name>      group, attributes dm_type, comm_size, captures
      /entries/<DM name>/<array name>   dataset [items on all ranks, bs] of the array's type (STRUCT: bytes), in rank
                              order; attributes kind, petsc_type, bs, global_items, counts[comm_size],
-                             checksums[comm_size] (FNV-1a 64 of each rank's bytes)
+                             checksums[comm_size] (FNV-1a 64 of each rank's bytes, by 8-byte words)
 */
 #include "../../include/snapshotimpl.hpp"
 
@@ -74,11 +74,20 @@ private:
   herr_t (*close_)(hid_t);
 };
 
+/* FNV-1a 64 over 8-byte words (memcpy'd, native byte order), then over the remaining bytes one at a time: a byte-wise
+   FNV-1a runs at about 1 GB/s, the word-wise one near memory bandwidth. */
 uint64_t Checksum(const void *data, size_t bytes)
 {
   const unsigned char *p = static_cast<const unsigned char *>(data);
-  uint64_t             h = 1469598103934665603ULL;
-  for (size_t i = 0; i < bytes; i++) {
+  uint64_t             h = 1469598103934665603ULL, w;
+  size_t               i = 0;
+
+  for (; i + 8 <= bytes; i += 8) {
+    std::memcpy(&w, p + i, 8);
+    h ^= w;
+    h *= 1099511628211ULL;
+  }
+  for (; i < bytes; i++) {
     h ^= p[i];
     h *= 1099511628211ULL;
   }
