@@ -154,7 +154,7 @@ PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan
   if (it == snap->entries->end()) {
     std::string held;
 
-    for (const auto &[n, e] : *snap->entries) held += (held.empty() ? "\"" : ", \"") + n + "\"";
+    for (const auto &[n, e] : *snap->entries) PetscCallCXX(held += (held.empty() ? "\"" : ", \"") + n + "\"");
     PetscCall(PetscSnapshotRecordRefuse(parent, "the snapshot holds no DM named \"%s\" (%s%s)", name, held.empty() ? "it is empty: nothing was captured" : "it holds ", held.c_str()));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
