@@ -264,6 +264,20 @@ static PetscErrorCode Files(void)
   PetscCall(CopyGet(&s, &atCapture));
   PetscCall(SimSteps(&s, 2)); /* the state differs from the file's from here on */
 
+  { /* the type chosen from the options database, and a clear error without a file name */
+    PetscSnapshot     bare;
+    PetscSnapshotType type;
+    PetscBool         same;
+    PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &bare));
+    PetscCall(PetscOptionsSetValue(NULL, "-snapshot_type", "hdf5"));
+    PetscCall(PetscSnapshotSetFromOptions(bare));
+    PetscCall(PetscOptionsClearValue(NULL, "-snapshot_type"));
+    PetscCall(PetscSnapshotGetType(bare, &type));
+    PetscCall(PetscStrcmp(type, PETSCSNAPSHOTHDF5, &same));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, same, "-snapshot_type hdf5 selects the hdf5 type"));
+    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotCapture(bare, s.heat.dm), "needs a file name", "an hdf5 snapshot without a file name is a clear error");
+    PetscCall(PetscSnapshotDestroy(&bare));
+  }
   PetscCall(ExpectFileRefusal(&s, "missing.h5", "snapshot file missing.h5 does not exist", "a missing file"));
   PetscCall(Damaged("good.h5", "truncated.h5", DAMAGE_TRUNCATE));
   PetscCall(ExpectFileRefusal(&s, "truncated.h5", "truncated.h5 is not a readable HDF5 file", "a truncated file"));

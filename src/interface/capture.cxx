@@ -219,8 +219,8 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   PetscSnapshotValidDM(dm, 2);
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
   PetscCall(PetscSnapshotSetUp(snap));
+  PetscTryTypeMethod(snap, begincapture); /* may refuse (no file name): before the event begins */
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
-  PetscTryTypeMethod(snap, begincapture);
   ierr = CaptureTree(snap, dm, 0, &visited);
   if (snap->ops->endcapture) {
     PetscErrorCode ierrEnd = (*snap->ops->endcapture)(snap, ierr ? PETSC_FALSE : PETSC_TRUE); /* e.g. write the file */
