@@ -152,6 +152,10 @@ static PetscErrorCode Read(void)
   PetscCall(SimCreate(&s));
   PetscCall(SwarmFill(s.sw, 9)); /* a different state than the writer's */
   PetscCall(HDF5Snapshot("restart-ckpt.h5", &ckpt));
+  {
+    const char *const want[] = {"file: restart-ckpt.h5", "DM \"mesh\" (plex", "Vec \"state/ts#solution\"", "DM \"particles\" (swarm", "point field \"swarm/velocity\"", NULL};
+    PetscCall(TestViewContains(ckpt, "ckpt-view.txt", want, "reader: viewing the snapshot before any restore shows the file's inventory"));
+  }
   PetscCall(PetscSnapshotRestore(ckpt, s.heat.dm));
   PetscCall(TSGetTime(s.heat.ts, &t));
   PetscCall(TSGetStepNumber(s.heat.ts, &step));

@@ -268,9 +268,9 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
   if (!isascii) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)snap, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscTryTypeMethod(snap, view, viewer); /* first: a type may load the inventory it shows (hdf5) */
   PetscCall(PetscViewerASCIIPrintf(viewer, "captures: %" PetscInt_FMT ", DMs held: %zu\n", snap->captureCount, snap->entries->size()));
   if (snap->retries || snap->restepChecks) PetscCall(PetscViewerASCIIPrintf(viewer, "TS: %" PetscInt_FMT " rejected steps rolled back; restep check: %" PetscInt_FMT " steps taken twice, %" PetscInt_FMT " differed\n", snap->retries, snap->restepChecks, snap->restepMismatches));
-  PetscTryTypeMethod(snap, view, viewer);
   for (const auto &[name, entry] : *snap->entries) {
     double total = 0;
     for (const auto &[sname, slot] : entry.slots) total += (double)slot.bytes;

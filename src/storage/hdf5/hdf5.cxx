@@ -694,11 +694,33 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot);
+PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot);
+
 PetscErrorCode PetscSnapshotView_HDF5(PetscSnapshot snap, PetscViewer viewer)
 {
   HDF5Data *d = Data(snap);
 
   PetscFunctionBegin;
+  if (snap->entries->empty() && !d->fileName.empty()) { /* nothing captured or restored here yet: show the file's inventory */
+    std::string file;
+    PetscMPIInt rank;
+    int         exists = 0;
+
+    PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)snap), &rank));
+    if (d->keep <= 0) {
+      if (rank == 0) exists = access(d->fileName.c_str(), R_OK) == 0;
+    } else {
+      std::vector<std::pair<PetscInt, std::string>> files;
+      PetscCall(NumberedFiles(PetscObjectComm((PetscObject)snap), d->fileName, &files));
+      exists = !files.empty();
+    }
+    PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, PetscObjectComm((PetscObject)snap)));
+    if (exists) {
+      PetscCall(PetscSnapshotBeginRestore_HDF5(snap)); /* loads and verifies; the inventory stays, the data go */
+      PetscCall(PetscSnapshotEndRestore_HDF5(snap));
+    }
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "file: %s%s\n", d->fileName.empty() ? "(not set)" : d->fileName.c_str(), d->keep > 0 ? " (numbered)" : ""));
   if (d->keep > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "keeps the last %" PetscInt_FMT " files\n", d->keep));
   if (!d->lastFile.empty()) PetscCall(PetscViewerASCIIPrintf(viewer, "last file written or read: %s\n", d->lastFile.c_str()));
