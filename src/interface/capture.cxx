@@ -7,8 +7,6 @@
 namespace petscsnapshot
 {
 
-constexpr int maxDepth = 8; /* sub-DMs of sub-DMs ...: deeper means a cycle */
-
 PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::string &message, PetscErrorCode code, const char prefix[])
 {
   PetscMPIInt rank, size, first;
@@ -88,14 +86,17 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Has this call already visited dm? Otherwise mark it. Sub-DM relations may form cycles (a swarm declared on its own
-   cell DM); each DM is captured or checked once per call. */
-static bool Visited(std::vector<PetscObjectId> *visited, DM dm)
+/* The start of capturing or checking one DM of a tree: each DM is visited once per call (sub-DM relations may form
+   cycles, a swarm declared on its own cell DM), and must live on the snapshot's communicator. */
+static PetscErrorCode EnterTree(PetscSnapshot snap, DM dm, std::vector<PetscObjectId> *visited, const char caller[], bool *seen)
 {
-  for (PetscObjectId id : *visited)
-    if (id == ((PetscObject)dm)->id) return true;
-  visited->push_back(((PetscObject)dm)->id);
-  return false;
+  PetscFunctionBegin;
+  *seen = false;
+  for (PetscObjectId id : *visited) *seen = *seen || id == ((PetscObject)dm)->id;
+  if (*seen) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallCXX(visited->push_back(((PetscObject)dm)->id));
+  PetscCall(CheckCommunicator(snap, dm, caller));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<PetscObjectId> *visited)
@@ -105,10 +106,8 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
   bool        seen;
 
   PetscFunctionBegin;
-  PetscCallCXX(seen = Visited(visited, dm));
+  PetscCall(EnterTree(snap, dm, visited, "PetscSnapshotCapture", &seen));
   if (seen) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(depth < maxDepth, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_WRONG, "PetscSnapshotCapture: sub-DMs nest deeper than %d: a DM is its own sub-DM", maxDepth);
-  PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
   PetscCall(PetscObjectGetName((PetscObject)dm, &name));
   {
     auto      it      = snap->entries->find(std::string_view(name));
@@ -144,10 +143,8 @@ PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan
   bool                   seen;
 
   PetscFunctionBegin;
-  PetscCallCXX(seen = Visited(visited, dm));
+  PetscCall(EnterTree(snap, dm, visited, "PetscSnapshotRestore", &seen));
   if (seen) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(depth < maxDepth, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_WRONG, "PetscSnapshotRestore: sub-DMs nest deeper than %d: a DM is its own sub-DM", maxDepth);
-  PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotRestore"));
   PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)dm), &size));
   PetscCall(PetscObjectGetName((PetscObject)dm, &name));
   auto it = snap->entries->find(std::string_view(name));
