@@ -173,12 +173,20 @@ static int    CompareRows(const void *a, const void *b)
   return memcmp(a, b, globalRowSize);
 }
 
+/* The global set of particles over some fields (the first must be the pid): rows sorted by pid, on rank 0. */
+static PetscErrorCode GlobalSetGetFields(DM sw, const char *const names[], int nfields, GlobalSet *set);
+
 static PetscErrorCode GlobalSetGet(DM sw, GlobalSet *set)
+{
+  return GlobalSetGetFields(sw, swarmFields, NSWARMFIELDS, set);
+}
+
+static PetscErrorCode GlobalSetGetFields(DM sw, const char *const names[], int nfields, GlobalSet *set)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sw);
   PetscMPIInt size, rank, mine;
   PetscMPIInt *counts = NULL, *displs = NULL;
-  size_t      fb[NSWARMFIELDS], off = 0;
+  size_t      fb[16], off = 0;
   PetscInt    n;
   char       *local;
 
@@ -187,16 +195,16 @@ static PetscErrorCode GlobalSetGet(DM sw, GlobalSet *set)
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(DMSwarmGetLocalSize(sw, &n));
   set->row = 0;
-  for (int f = 0; f < NSWARMFIELDS; f++) {
-    PetscCall(FieldBytes(sw, swarmFields[f], &fb[f]));
+  for (int f = 0; f < nfields; f++) {
+    PetscCall(FieldBytes(sw, names[f], &fb[f]));
     set->row += fb[f];
   }
   PetscCall(PetscMalloc(set->row * n + 1, &local));
-  for (int f = 0; f < NSWARMFIELDS; f++) {
+  for (int f = 0; f < nfields; f++) {
     char *data;
-    PetscCall(DMSwarmGetField(sw, swarmFields[f], NULL, NULL, (void **)&data));
+    PetscCall(DMSwarmGetField(sw, names[f], NULL, NULL, (void **)&data));
     for (PetscInt p = 0; p < n; p++) PetscCall(PetscMemcpy(local + p * set->row + off, data + p * fb[f], fb[f]));
-    PetscCall(DMSwarmRestoreField(sw, swarmFields[f], NULL, NULL, (void **)&data));
+    PetscCall(DMSwarmRestoreField(sw, names[f], NULL, NULL, (void **)&data));
     off += fb[f];
   }
   PetscCall(DMSwarmGetSize(sw, &set->N));

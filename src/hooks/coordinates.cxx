@@ -2,6 +2,8 @@
 #include "../include/snapshotimpl.hpp"
 #include "builtin.hpp"
 
+#include <petscdmplex.h>
+
 namespace petscsnapshot
 {
 
@@ -70,7 +72,20 @@ static PetscErrorCode CaptureCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 
 static PetscErrorCode CheckCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 {
+  PetscBool redistributed, isplex;
+
   PetscFunctionBegin;
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+  if (redistributed && isplex) PetscFunctionReturn(PETSC_SUCCESS); /* the layout hook checked that the mesh comes from the file */
+  for (const CoordinateKind &k : coordinateKinds) {
+    PetscBool captured;
+
+    if (!redistributed) break;
+    PetscCall(PetscSnapshotRecordGetInfo(rec, k.record, &captured, nullptr));
+    if (captured) PetscCall(PetscSnapshotRecordRefuse(rec, "%s of a DM of type %s are stored per rank: they can be restored only on the %d ranks that captured them", k.what, rec->entry->dmType.c_str(), rec->entry->commSize));
+  }
+  if (redistributed) PetscFunctionReturn(PETSC_SUCCESS);
   for (const CoordinateKind &k : coordinateKinds) {
     Vec       c;
     PetscBool captured;
@@ -85,10 +100,19 @@ static PetscErrorCode CheckCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 
 static PetscErrorCode RestoreCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 {
-  PetscBool changed = PETSC_FALSE;
+  PetscBool changed = PETSC_FALSE, redistributed;
 
   PetscFunctionBegin;
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  if (redistributed) { /* a DMPlex's through PETSc's loader; other DMs' were refused, unless they have none */
+    PetscBool isplex;
+
+    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+    if (!isplex) PetscFunctionReturn(PETSC_SUCCESS);
+    PetscCall(RecordGetMeshCoordinates(rec, &changed));
+  }
   for (const CoordinateKind &k : coordinateKinds) {
+    if (redistributed) break;
     Vec       c;
     PetscBool equal;
 

@@ -96,6 +96,7 @@ static PetscErrorCode CaptureLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
   PetscFunctionBegin;
   PetscCall(reinterpret_cast<LayoutFn>(ctx)(dm, &layout));
   PetscCall(PetscSnapshotRecordPutArray(rec, layoutRecord, PETSC_INT, 1, layout.count, layout.values));
+  PetscCall(RecordPutMesh(rec)); /* a DMPlex also in a layout that loads on any number of ranks, if the storage has one */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -105,8 +106,18 @@ static PetscErrorCode CheckLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
   PetscBool               found;
   PetscSnapshotRecordInfo info;
   PetscInt                captured[maxLayoutValues];
+  PetscBool               redistributed;
 
   PetscFunctionBegin;
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  if (redistributed) { /* per-rank layouts do not compare: the mesh must come from the file */
+    PetscBool isplex;
+
+    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+    if (isplex) PetscCall(RecordCheckMesh(rec));
+    else PetscCall(PetscSnapshotRecordRefuse(rec, "a DM of type %s is laid out per rank: it can be restored only on the %d ranks that captured it", rec->entry->dmType.c_str(), rec->entry->commSize));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(reinterpret_cast<LayoutFn>(ctx)(dm, &now));
   PetscCall(PetscSnapshotRecordGetInfo(rec, layoutRecord, &found, &info));
   if (!found || info.type != PETSC_INT || info.n != now.count) {

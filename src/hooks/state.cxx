@@ -40,20 +40,53 @@ static PetscErrorCode CheckArray(PetscSnapshotRecord rec, const char name[], Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* ---- Vec: its local values */
+/* At another rank count, refuse a state any of whose arrays differed between the ranks that wrote it. */
+static PetscErrorCode RefuseRankwise(PetscSnapshotRecord rec, const char name[], const char part[], const char what[], PetscBool *refused)
+{
+  PetscBool redistributed, rankwise = PETSC_FALSE, rankwisePart = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  *refused = PETSC_FALSE;
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  if (!redistributed) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RecordRankwise(rec, name, &rankwise));
+  if (part) PetscCall(RecordRankwise(rec, Part(name, part).c_str(), &rankwisePart));
+  if (rankwise || rankwisePart) {
+    PetscCall(PetscSnapshotRecordRefuse(rec, "%s differed between the %d ranks that captured it, so it has no value at another rank count", what, rec->entry->commSize));
+    *refused = PETSC_TRUE;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- Vec: its local values; a Vec laid out by the DMPlex it is declared on also in the storage's mesh layout */
 static PetscErrorCode CaptureVec(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
-  return PetscSnapshotRecordPutVec(rec, name, (Vec)obj);
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotRecordPutVec(rec, name, (Vec)obj));
+  PetscCall(RecordPutMeshVec(rec, name, (Vec)obj));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode CheckVec(PetscSnapshotRecord rec, const char name[], PetscObject obj, const char what[])
 {
-  return PetscSnapshotRecordCheckVec(rec, name, (Vec)obj, what);
+  PetscBool redistributed;
+
+  PetscFunctionBegin;
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  if (redistributed) PetscCall(RecordCheckMeshVec(rec, name, (Vec)obj, what));
+  else PetscCall(PetscSnapshotRecordCheckVec(rec, name, (Vec)obj, what));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode RestoreVec(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
-  return PetscSnapshotRecordGetVec(rec, name, (Vec)obj);
+  PetscBool redistributed;
+
+  PetscFunctionBegin;
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  if (redistributed) PetscCall(RecordGetMeshVec(rec, name, (Vec)obj));
+  else PetscCall(PetscSnapshotRecordGetVec(rec, name, (Vec)obj));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* ---- IS: its local indices and block size; any length (an IS is state that may grow) */
@@ -75,9 +108,11 @@ static PetscErrorCode CaptureIS(PetscSnapshotRecord rec, const char name[], Pets
 static PetscErrorCode CheckIS(PetscSnapshotRecord rec, const char name[], PetscObject, const char what[])
 {
   PetscSnapshotRecordInfo info;
-  PetscBool               ok;
+  PetscBool               ok, refused;
 
   PetscFunctionBegin;
+  PetscCall(RefuseRankwise(rec, name, "bs", what, &refused));
+  if (refused) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(CheckArray(rec, name, PETSC_INT, 1, what, &info, &ok));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -119,6 +154,8 @@ static PetscErrorCode CheckSubDM(PetscSnapshotRecord rec, const char name[], Pet
   char                    captured[256] = {0};
 
   PetscFunctionBegin;
+  PetscCall(RefuseRankwise(rec, name, nullptr, what, &ok));
+  if (ok) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(CheckArray(rec, name, PETSC_CHAR, 1, what, &info, &ok));
   if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscObjectGetName(obj, &dmName));
@@ -145,7 +182,7 @@ static PetscErrorCode CaptureTS(PetscSnapshotRecord rec, const char name[], Pets
   PetscFunctionBegin;
   PetscCall(PetscSnapshotRecordPutArray(rec, name, PETSC_REAL, 3, 1, clock));
   PetscCall(PetscSnapshotRecordPutArray(rec, Part(name, "step").c_str(), PETSC_INT, 1, 1, &step));
-  if (ts->vec_sol) PetscCall(PetscSnapshotRecordPutVec(rec, Part(name, "solution").c_str(), ts->vec_sol));
+  if (ts->vec_sol) PetscCall(CaptureVec(rec, Part(name, "solution").c_str(), (PetscObject)ts->vec_sol));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -153,15 +190,17 @@ static PetscErrorCode CheckTS(PetscSnapshotRecord rec, const char name[], PetscO
 {
   TS                      ts = (TS)obj;
   PetscSnapshotRecordInfo info;
-  PetscBool               ok, found;
+  PetscBool               ok, found, refused;
   Part                    solution(name, "solution");
   std::string             whatSolution;
 
   PetscFunctionBegin;
+  PetscCall(RefuseRankwise(rec, name, "step", what, &refused));
+  if (refused) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(CheckArray(rec, name, PETSC_REAL, 3, what, &info, &ok));
   PetscCallCXX(whatSolution = std::string(what) + " (its solution)");
   PetscCall(PetscSnapshotRecordGetInfo(rec, solution.c_str(), &found, nullptr));
-  if (ts->vec_sol) PetscCall(PetscSnapshotRecordCheckVec(rec, solution.c_str(), ts->vec_sol, whatSolution.c_str()));
+  if (ts->vec_sol) PetscCall(CheckVec(rec, solution.c_str(), (PetscObject)ts->vec_sol, whatSolution.c_str()));
   else if (found) PetscCall(PetscSnapshotRecordRefuse(rec, "%s had a solution at capture and has none now", what));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -173,7 +212,7 @@ static PetscErrorCode RestoreTS(PetscSnapshotRecord rec, const char name[], Pets
   PetscInt  step;
 
   PetscFunctionBegin;
-  if (ts->vec_sol) PetscCall(PetscSnapshotRecordGetVec(rec, Part(name, "solution").c_str(), ts->vec_sol));
+  if (ts->vec_sol) PetscCall(RestoreVec(rec, Part(name, "solution").c_str(), (PetscObject)ts->vec_sol));
   if (tsRestoreSolutionOnly) PetscFunctionReturn(PETSC_SUCCESS); /* a retry: TS keeps its clock, the adaptor's new step and its history */
   PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_REAL, 3, 1, clock));
   PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "step").c_str(), PETSC_INT, 1, 1, &step));
@@ -225,6 +264,8 @@ static PetscErrorCode CheckUser(PetscSnapshotRecord rec, const char name[], Pets
 
   PetscFunctionBegin;
   PetscCall(UserStateOf(obj, &us));
+  PetscCall(RefuseRankwise(rec, name, "version", what, &ok));
+  if (ok) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(CheckArray(rec, name, PETSC_STRUCT, 1, what, &info, &ok));
   if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "version").c_str(), PETSC_INT, 1, 1, &version));

@@ -108,6 +108,11 @@ static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
     PetscCall(PetscSnapshotRecordGetArray(rec, name.c_str(), f.type, f.bs, ncaptured, data));
     PetscCall(DMSwarmRestoreField(sw, f.name, &bs, &type, &data));
   }
+  {
+    PetscBool redistributed;
+    PetscCall(RecordRedistributed(rec, &redistributed));
+    if (redistributed) PetscCall(SwarmRedistribute(sw)); /* each rank holds whole writer ranks' particles */
+  }
   { /* a cell sort made before the restore describes another population */
     DM_Swarm *swarm = (DM_Swarm *)sw->data;
     if (swarm->sort_context) swarm->sort_context->isvalid = PETSC_FALSE;

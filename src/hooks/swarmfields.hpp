@@ -28,6 +28,9 @@ struct SwarmField {
 /* The fields of sw (registration order) and its local number of points, checked against the public API. */
 PETSC_INTERN PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal);
 
+/* After a restore at another rank count: send each particle to the rank owning its cell (swarmredistribute.cxx). */
+PETSC_INTERN PetscErrorCode SwarmRedistribute(DM sw);
+
 } // namespace petscsnapshot
 
 #endif

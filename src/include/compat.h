@@ -44,4 +44,10 @@ typedef PetscOptionItems PetscSnapshotOptionItems;
   #define PetscSnapshotOptionsCreateViewer PetscOptionsCreateViewer
 #endif
 
+/* The swarm field holding each particle's cell: DMSwarm_cellid up to 3.22; from 3.23 it is named after the cell DM
+   (not set by a restore at another rank count there yet) */
+#if PETSC_VERSION_LT(3, 23, 0)
+  #define PETSCSNAPSHOT_SWARM_CELLID DMSwarmPICField_cellid
+#endif
+
 #endif

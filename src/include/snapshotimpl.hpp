@@ -46,6 +46,8 @@ struct Slot {
   void                   *storage  = nullptr;
   size_t                  capacity = 0;
   bool                    seen     = false; /* written by the current capture */
+  bool                    rankwise = false; /* loaded for another number of ranks and different on each writer rank:
+                                               no data here (see RecordRankwise()) */
 };
 
 using SlotMap = std::map<std::string, Slot, std::less<>>;
@@ -92,6 +94,23 @@ PETSC_INTERN PetscBool tsRestoreSolutionOnly;
 /* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
 PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
 
+/* Restore at another rank count (src/interface/record.cxx). A record is redistributed when its entry was captured on
+   another number of ranks than its DM lives on now. Its arrays are then: point fields, a share of the writers'
+   points (whole writer ranks); arrays every writer rank wrote alike, that common value; other arrays, rankwise (no
+   data). DMPlex data go through the storage's mesh operations (PETSc's own N->M loaders); a storage type without
+   them cannot redistribute, and the driver refuses. */
+PETSC_INTERN PetscErrorCode RecordRedistributed(PetscSnapshotRecord, PetscBool *);
+PETSC_INTERN PetscErrorCode RecordRankwise(PetscSnapshotRecord, const char[], PetscBool *);
+/* Capture: also save the record's DMPlex (topology, coordinates, labels), or a Vec laid out on it, in the storage's
+   mesh layout; nothing when the storage has none or the DM is not a DMPlex. */
+PETSC_INTERN PetscErrorCode RecordPutMesh(PetscSnapshotRecord);
+PETSC_INTERN PetscErrorCode RecordPutMeshVec(PetscSnapshotRecord, const char[], Vec);
+/* Check and restore, redistributed: refusals go to the record. */
+PETSC_INTERN PetscErrorCode RecordCheckMesh(PetscSnapshotRecord);
+PETSC_INTERN PetscErrorCode RecordCheckMeshVec(PetscSnapshotRecord, const char[], Vec, const char[]);
+PETSC_INTERN PetscErrorCode RecordGetMeshVec(PetscSnapshotRecord, const char[], Vec);
+PETSC_INTERN PetscErrorCode RecordGetMeshCoordinates(PetscSnapshotRecord, PetscBool *);
+
 } // namespace petscsnapshot
 
 /* The record handed to hooks: one DM entry of one snapshot, in one phase. */
@@ -124,6 +143,14 @@ struct _PetscSnapshotOps {
   PetscErrorCode (*drop)(PetscSnapshot, petscsnapshot::Slot *);
   /* optional: compare a slot with data without copying (else the interface reads into its scratch buffer) */
   PetscErrorCode (*compare)(PetscSnapshot, const petscsnapshot::Entry *, const char[], const petscsnapshot::Slot *, const void *, PetscBool *);
+  /* optional, for restores at another rank count: a DMPlex and the Vecs laid out on it in a layout that loads on any
+     number of ranks (the hdf5 type: PETSc's DMPlex HDF5 storage). A check fills the string with a problem. */
+  PetscErrorCode (*putmesh)(PetscSnapshot, DM);
+  PetscErrorCode (*putmeshvec)(PetscSnapshot, DM, const char[], Vec);
+  PetscErrorCode (*checkmesh)(PetscSnapshot, DM, std::string *);
+  PetscErrorCode (*checkmeshvec)(PetscSnapshot, DM, const char[], Vec, std::string *);
+  PetscErrorCode (*getmeshvec)(PetscSnapshot, DM, const char[], Vec);
+  PetscErrorCode (*getmeshcoordinates)(PetscSnapshot, DM, PetscBool *);
 };
 
 struct _p_PetscSnapshot {

@@ -155,7 +155,7 @@ PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan
     PetscCall(PetscSnapshotRecordRefuse(parent, "the snapshot holds no DM named \"%s\" (%s%s)", name, held.empty() ? "it is empty: nothing was captured" : "it holds ", held.c_str()));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  if (it->second.commSize != size) {
+  if (it->second.commSize != size && !snap->ops->getmeshvec) { /* a storage type that cannot redistribute */
     PetscCall(PetscSnapshotRecordRefuse(parent, "DM \"%s\" was captured on %d ranks and is restored on %d", name, it->second.commSize, size));
     PetscFunctionReturn(PETSC_SUCCESS);
   }

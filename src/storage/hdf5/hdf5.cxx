@@ -13,10 +13,12 @@
                              checksums[comm_size] (FNV-1a 64 of each rank's bytes, by 8-byte words)
 */
 #include "../../include/snapshotimpl.hpp"
+#include "plexio.hpp"
 
 #if defined(PETSC_HAVE_HDF5)
   #include <petscviewerhdf5.h>
   #include <algorithm>
+  #include <tuple>
   #include <cstdio>
   #include <cstring>
   #include <ctime>
@@ -42,6 +44,10 @@ struct HDF5Data {
   PetscInt    failAfter = -1;    /* testing: fail after writing this many datasets */
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   std::string lastFile;          /* the last file written or loaded */
+  PetscViewer loading = nullptr; /* open during a restore at another rank count */
+  /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */
+  std::vector<DM>                                      meshes;
+  std::vector<std::tuple<DM, std::string, Vec>>        meshVecs;
 };
 
 HDF5Data *Data(PetscSnapshot snap)
@@ -317,7 +323,7 @@ PetscErrorCode WriteTSAttributes(MPI_Comm comm, hid_t root, const EntryMap &entr
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode WriteContents(PetscSnapshot snap, hid_t fid)
+PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
   PetscMPIInt size;
@@ -344,6 +350,9 @@ PetscErrorCode WriteContents(PetscSnapshot snap, hid_t fid)
     PetscCall(WriteStringAttribute(root, "created", created));
     PetscCall(WriteNumericAttribute(root, "captures", H5T_NATIVE_INT, 1, &captures));
     PetscCall(WriteTSAttributes(comm, root, *snap->entries));
+    /* before PETSc's first DMPlex write, which reads it: PETSc's default storage version does not load on another
+       number of ranks */
+    PetscCall(WriteStringAttribute(root, "dmplex_storage_version", petscsnapshot::plexio::storageVersion));
   }
   for (const auto &[name, entry] : *snap->entries) {
     std::string path;
@@ -363,6 +372,9 @@ PetscErrorCode WriteContents(PetscSnapshot snap, hid_t fid)
       written++;
     }
   }
+  /* the same DMPlex data again in PETSc's own layout, which loads on any number of ranks */
+  for (DM dm : d->meshes) PetscCall(petscsnapshot::plexio::WriteMesh(viewer, dm));
+  for (const auto &[topo, name, vec] : d->meshVecs) PetscCall(petscsnapshot::plexio::WriteVec(viewer, topo, name.c_str(), vec));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -375,9 +387,46 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
   PetscFunctionBegin;
   PetscCall(PetscViewerHDF5Open(PetscObjectComm((PetscObject)snap), file.c_str(), FILE_MODE_WRITE, &viewer));
   PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
-  ierr = WriteContents(snap, fid);
+  ierr = WriteContents(snap, viewer, fid);
   PetscCall(PetscViewerDestroy(&viewer)); /* closed on failure too */
   PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Drop the references to the DMPlex data of a capture. */
+PetscErrorCode ReleaseMeshes(HDF5Data *d)
+{
+  PetscFunctionBegin;
+  for (DM &dm : d->meshes) PetscCall(DMDestroy(&dm));
+  for (auto &[topo, name, vec] : d->meshVecs) {
+    PetscCall(DMDestroy(&topo));
+    PetscCall(VecDestroy(&vec));
+  }
+  d->meshes.clear();
+  d->meshVecs.clear();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotPutMesh_HDF5(PetscSnapshot snap, DM dm)
+{
+  HDF5Data *d = Data(snap);
+
+  PetscFunctionBegin;
+  for (DM m : d->meshes)
+    if (m == dm) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallCXX(d->meshes.push_back(dm));
+  PetscCall(PetscObjectReference((PetscObject)dm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotPutMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec)
+{
+  HDF5Data *d = Data(snap);
+
+  PetscFunctionBegin;
+  PetscCallCXX(d->meshVecs.emplace_back(topo, name, vec));
+  PetscCall(PetscObjectReference((PetscObject)topo));
+  PetscCall(PetscObjectReference((PetscObject)vec));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -398,6 +447,7 @@ PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
   PetscFunctionBegin;
   PetscCheck(!Data(snap)->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
   /* a file holds the DMs of one capture call: start from an empty inventory */
+  PetscCall(ReleaseMeshes(Data(snap)));
   while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -413,12 +463,14 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   int            renamed = 0;
 
   PetscFunctionBegin;
+  if (!success) PetscCall(ReleaseMeshes(d));
   if (!success) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallCXX(file = d->keep > 0 ? NumberedName(d->fileName, d->sequence + 1) : d->fileName);
   PetscCallCXX(tmp = file + ".tmp");
   PetscCall(RemoveFile(comm, tmp));
   ierr = WriteFile(snap, tmp);
+  PetscCall(ReleaseMeshes(d));
   if (ierr) { /* the previous file is untouched; no temporary is left behind */
     PetscCall(RemoveFile(comm, tmp));
     while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
@@ -447,7 +499,8 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
 struct LoadContext {
   EntryMap   *entries;
   MPI_Comm    comm;
-  PetscMPIInt rank, size;
+  PetscMPIInt rank, size; /* the readers */
+  PetscMPIInt writers;    /* the number of ranks that wrote the file */
   std::string entry;
   std::string problem; /* the first local problem: reduced and raised collectively */
   std::string fileName;
@@ -465,15 +518,43 @@ herr_t CollectName(hid_t, const char *name, const H5L_info_t *, void *ptr)
   return 0;
 }
 
-/* Read one dataset of an entry into a staged slot, verifying its counts and this rank's checksum. */
+/* Which writer ranks' rows this reader reads, and whether it keeps them (else it only verifies them). At the same
+   rank count, its own. At another: point fields, whole writer ranks dealt round robin; an array every writer wrote
+   alike, writer 0's on every reader; any other array is rankwise: dealt round robin to be verified, not kept. */
+void PlanSegments(const LoadContext &lc, int kind, const std::vector<int64_t> &counts, const std::vector<uint64_t> &sums, std::vector<int> *segments, bool *keep, bool *rankwise)
+{
+  bool alike = true;
+
+  *keep     = true;
+  *rankwise = false;
+  segments->clear();
+  if (lc.writers == lc.size) {
+    segments->push_back(lc.rank);
+    return;
+  }
+  for (int r = 1; r < lc.writers; r++) alike = alike && counts[r] == counts[0] && sums[r] == sums[0];
+  if (kind != PETSCSNAPSHOT_RECORD_POINT_FIELD && alike) {
+    segments->push_back(0);
+    return;
+  }
+  for (int r = lc.rank; r < lc.writers; r += lc.size) segments->push_back(r);
+  if (kind != PETSCSNAPSHOT_RECORD_POINT_FIELD) {
+    *keep     = false;
+    *rankwise = true;
+  }
+}
+
+/* Read one dataset of an entry into a staged slot, verifying its counts and the checksums of the rows read. */
 PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
 {
-  std::vector<int64_t>  counts(lc.size), Ns(lc.size, -1);
-  std::vector<uint64_t> sums(lc.size);
+  const int             W = lc.writers;
+  std::vector<int64_t>  counts(W), Ns(W, -1), offsets(W + 1, 0);
+  std::vector<uint64_t> sums(W);
+  std::vector<int>      segments;
   int                   kind = 0, bs = 0;
-  int64_t               total = 0, offset = 0;
+  int64_t               items = 0;
   std::string           tname, where;
-  bool                  ok1, ok2, ok3, ok4, ok5, hasN;
+  bool                  ok1, ok2, ok3, ok4, ok5, hasN, keep, rankwise;
   PetscDataType         type  = PETSC_DATATYPE_UNKNOWN;
   PetscBool             found = PETSC_FALSE;
   Slot                  slot;
@@ -485,51 +566,67 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   PetscCheck(dset.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open %s", where.c_str());
   PetscCall(ReadNumericAttribute(dset, "kind", H5T_NATIVE_INT, 1, &kind, &ok1));
   PetscCall(ReadNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &bs, &ok2));
-  PetscCall(ReadNumericAttribute(dset, "counts", H5T_NATIVE_INT64, lc.size, counts.data(), &ok3));
-  PetscCall(ReadNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, lc.size, sums.data(), &ok4));
+  PetscCall(ReadNumericAttribute(dset, "counts", H5T_NATIVE_INT64, W, counts.data(), &ok3));
+  PetscCall(ReadNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, W, sums.data(), &ok4));
   PetscCall(ReadStringAttribute(dset, "petsc_type", &tname, &ok5));
-  PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, lc.size, Ns.data(), &hasN));
+  PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, W, Ns.data(), &hasN));
   if (ok5) PetscCall(PetscEnumFind(PetscDataTypes, tname.c_str(), (PetscEnum *)&type, &found));
   if (!(ok1 && ok2 && ok3 && ok4 && ok5 && found && bs >= 1)) {
     if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " lacks its attributes (kind, bs, petsc_type, counts, checksums)");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  for (int r = 0; r < lc.size; r++) {
-    if (r < lc.rank) offset += counts[r];
-    total += counts[r];
-  }
+  for (int r = 0; r < W; r++) offsets[r + 1] = offsets[r] + counts[r];
   H5Handle space(H5Dget_space(dset), H5Sclose);
   {
     hsize_t dims[2] = {0, 0};
-    if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[0] != (hsize_t)total || dims[1] != (hsize_t)bs) {
+    if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[0] != (hsize_t)offsets[W] || dims[1] != (hsize_t)bs) {
       if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " does not have the shape its counts say");
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
+  PlanSegments(lc, kind, counts, sums, &segments, &keep, &rankwise);
+  for (int r : segments) items += counts[r];
   PetscCall(PetscSnapshotDataTypeSize_Internal(type, &tsize));
-  slot.info  = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, (PetscInt)counts[lc.rank], hasN ? (PetscInt)Ns[lc.rank] : -1};
-  slot.bytes = tsize * (size_t)bs * (size_t)counts[lc.rank];
-  slot.seen  = true;
+  slot.info     = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, keep ? (PetscInt)items : 0, hasN ? (PetscInt)Ns[segments.empty() ? 0 : segments[0]] : -1};
+  slot.bytes    = tsize * (size_t)bs * (size_t)items;
+  slot.seen     = true;
+  slot.rankwise = rankwise;
   PetscCall(PetscMalloc(slot.bytes + 1, &slot.storage));
   slot.capacity = slot.bytes + 1;
   PetscCallCXX((*lc.entries)[lc.entry].slots.emplace(name, slot)); /* owned by the loaded inventory from here on */
+  Slot &staged = (*lc.entries)[lc.entry].slots[name];
   {
-    hsize_t  start[2] = {(hsize_t)offset, 0}, count[2] = {(hsize_t)counts[lc.rank], (hsize_t)bs}, one[2] = {1, 1};
-    H5Handle mem(H5Screate_simple(2, count[0] > 0 ? count : one, nullptr), H5Sclose);
-    H5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+    /* at the same rank count one collective read of this rank's rows; at another, independent reads per segment */
+    const bool collective = W == lc.size;
+    size_t     at         = 0;
+    H5Handle   dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
 
-    if (count[0] > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
-    else {
-      PetscCallH5(H5Sselect_none(space), "selection");
-      PetscCallH5(H5Sselect_none(mem), "selection");
-    }
-    PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
-    if (H5Dread(dset, H5TypeOf(type), mem, space, dxpl, slot.storage) < 0) {
-      if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " cannot be read (truncated or corrupt file)");
-      PetscFunctionReturn(PETSC_SUCCESS);
+    if (collective) PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
+    for (int r : segments) {
+      hsize_t  start[2] = {(hsize_t)offsets[r], 0}, count[2] = {(hsize_t)counts[r], (hsize_t)bs}, one[2] = {1, 1};
+      size_t   bytes = tsize * (size_t)bs * (size_t)counts[r];
+      H5Handle mem(H5Screate_simple(2, count[0] > 0 ? count : one, nullptr), H5Sclose);
+      char    *dst = static_cast<char *>(staged.storage) + at;
+
+      if (count[0] > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
+      else {
+        PetscCallH5(H5Sselect_none(space), "selection");
+        PetscCallH5(H5Sselect_none(mem), "selection");
+      }
+      if (H5Dread(dset, H5TypeOf(type), mem, space, dxpl, dst) < 0) {
+        if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " cannot be read (truncated or corrupt file)");
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
+      if (lc.problem.empty() && Checksum(dst, bytes) != sums[r]) PetscCallCXX(lc.problem = where + ": checksum mismatch, the file is corrupt");
+      at += bytes;
     }
   }
-  if (lc.problem.empty() && Checksum(slot.storage, slot.bytes) != sums[lc.rank]) PetscCallCXX(lc.problem = where + ": checksum mismatch, the file is corrupt");
+  if (!keep) { /* verified, not kept */
+    PetscCall(PetscFree(staged.storage));
+    PetscCall(PetscMalloc(1, &staged.storage));
+    staged.capacity = 1;
+    staged.bytes    = 0;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -560,70 +657,87 @@ PetscErrorCode FileToLoad(PetscSnapshot snap, std::string *file)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Load and verify the whole file into staged slots; everything wrong is raised collectively before any check. */
-PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
+/* Open the snapshot file to load (the name, or the newest numbered file) after checking, collectively, that it exists,
+   is HDF5, is a petsc-snapshot file and has a schema version this library reads; the number of ranks that wrote it. */
+PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
-  std::string file, problem, format;
-  PetscMPIInt rank, size;
+  PetscMPIInt rank;
   int         status = 0; /* 0 ok, 1 missing, 2 not readable HDF5 */
-  PetscViewer viewer;
-  hid_t       fid, root;
-  EntryMap   *loaded;
+  std::string format;
+  bool        found;
+  int         schema = 0;
+  hid_t       fid;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(FileToLoad(snap, &file));
+  PetscCall(FileToLoad(snap, file));
   if (rank == 0) { /* is it there, and is it an HDF5 file HDF5 can open? */
-    if (access(file.c_str(), R_OK) != 0) status = 1;
+    if (access(file->c_str(), R_OK) != 0) status = 1;
     else {
       H5E_auto2_t func;
       void       *data;
       H5Eget_auto2(H5E_DEFAULT, &func, &data);
       H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-      hid_t f = H5Fis_hdf5(file.c_str()) > 0 ? H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+      hid_t f = H5Fis_hdf5(file->c_str()) > 0 ? H5Fopen(file->c_str(), H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
       if (f < 0) status = 2;
       else H5Fclose(f);
       H5Eset_auto2(H5E_DEFAULT, func, data);
     }
   }
   PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
-  PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "PetscSnapshotRestore: snapshot file %s does not exist", file.c_str());
-  PetscCheck(status != 2, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s is not a readable HDF5 file (truncated, corrupt, or not HDF5)", file.c_str());
-
-  PetscCall(PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_READ, &viewer));
-  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
-  root = H5Gopen2(fid, "/", H5P_DEFAULT);
+  PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "%s: snapshot file %s does not exist", caller, file->c_str());
+  PetscCheck(status != 2, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s is not a readable HDF5 file (truncated, corrupt, or not HDF5)", caller, file->c_str());
+  PetscCall(PetscViewerHDF5Open(comm, file->c_str(), FILE_MODE_READ, viewer));
+  PetscCall(PetscViewerHDF5GetFileId(*viewer, &fid));
   {
-    bool found;
-    int  schema = 0, ranks = 0;
-
+    H5Handle root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
     PetscCall(ReadStringAttribute(root, "format", &format, &found));
-    if (!found || format != formatName) {
-      PetscCallH5(H5Gclose(root), "close");
-      PetscCall(PetscViewerDestroy(&viewer));
-      SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s is not a petsc-snapshot file (no format attribute \"%s\" at its root)", file.c_str(), formatName);
-    }
-    PetscCall(ReadNumericAttribute(root, "schema_version", H5T_NATIVE_INT, 1, &schema, &found));
-    PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, &ranks, &found));
-    if (schema > schemaVersion || schema < 1 || ranks != size) {
-      PetscCallH5(H5Gclose(root), "close");
-      PetscCall(PetscViewerDestroy(&viewer));
-      PetscCheck(schema <= schemaVersion, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s has schema version %d, newer than the %d this petsc-snapshot reads: upgrade petsc-snapshot", file.c_str(), schema, schemaVersion);
-      PetscCheck(schema >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore: %s has no valid schema version", file.c_str());
-      SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore: %s was written on %d ranks and is restored on %d; restart at another rank count is not supported yet", file.c_str(), ranks, size);
-    }
+    if (found && format == formatName) {
+      PetscCall(ReadNumericAttribute(root, "schema_version", H5T_NATIVE_INT, 1, &schema, &found));
+      PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, writers, &found));
+      if (!found) *writers = 0;
+    } else schema = -1;
   }
+  if (schema < 1 || schema > schemaVersion || *writers < 1) {
+    PetscCall(PetscViewerDestroy(viewer));
+    PetscCheck(schema != -1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s is not a petsc-snapshot file (no format attribute \"%s\" at its root)", caller, file->c_str(), formatName);
+    PetscCheck(schema <= schemaVersion, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s has schema version %d, newer than the %d this petsc-snapshot reads: upgrade petsc-snapshot", caller, file->c_str(), schema, schemaVersion);
+    PetscCheck(schema >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s has no valid schema version", caller, file->c_str());
+    SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s has no valid comm_size attribute", caller, file->c_str());
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Load and verify the whole file into staged slots; everything wrong is raised collectively before any check. At
+   another rank count the file stays open until the restore ends, for PETSc's DMPlex loaders. */
+PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
+  HDF5Data   *d    = Data(snap);
+  std::string file, problem;
+  PetscMPIInt rank, size;
+  int         writers = 0;
+  PetscViewer viewer;
+  hid_t       fid;
+  EntryMap   *loaded;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(OpenForLoad(snap, "PetscSnapshotRestore", &file, &viewer, &writers));
+  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
   PetscCallCXX(loaded = new EntryMap());
   {
     LoadContext lc;
+    H5Handle    root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
     hid_t       entries = H5Lexists(root, "entries", H5P_DEFAULT) > 0 ? H5Gopen2(root, "entries", H5P_DEFAULT) : -1;
 
     lc.entries = loaded;
     lc.comm    = comm;
     lc.rank    = rank;
     lc.size    = size;
+    lc.writers = writers;
     std::vector<std::string> names;
     if (entries >= 0) PetscCallH5(H5Literate(entries, H5_INDEX_NAME, H5_ITER_INC, nullptr, CollectName, &names), "listing entries");
     for (const std::string &name : names) {
@@ -647,14 +761,13 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
     if (entries >= 0) PetscCallH5(H5Gclose(entries), "close");
     PetscCallCXX(problem = lc.problem.empty() ? std::string() : file + ": " + lc.problem);
   }
-  PetscCallH5(H5Gclose(root), "close");
-  PetscCall(PetscViewerDestroy(&viewer));
   {
     PetscErrorCode ierr = petscsnapshot::RaiseCollective(comm, !problem.empty(), problem, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore");
     if (ierr) {
       for (auto &[name, e] : *loaded)
         for (auto &[sname, slot] : e.slots) PetscCall(PetscFree(slot.storage));
       delete loaded;
+      PetscCall(PetscViewerDestroy(&viewer));
       PetscCall(ierr);
     }
   }
@@ -662,7 +775,10 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
   std::swap(*snap->entries, *loaded);
   delete loaded;
-  PetscCallCXX(Data(snap)->lastFile = file);
+  PetscCallCXX(d->lastFile = file);
+  PetscCall(PetscViewerDestroy(&d->loading));
+  if (writers != size) d->loading = viewer; /* the DMPlex data are read during the restore */
+  else PetscCall(PetscViewerDestroy(&viewer));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -670,11 +786,66 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
 PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
+  PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   for (auto &[name, entry] : *snap->entries)
     for (auto &[sname, slot] : entry.slots) {
       PetscCall(PetscFree(slot.storage));
       slot.capacity = 0;
     }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotCheckMesh_HDF5(PetscSnapshot snap, DM dm, std::string *problem)
+{
+  PetscFunctionBegin;
+  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
+  PetscCall(petscsnapshot::plexio::CheckMesh(Data(snap)->loading, dm, problem));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotCheckMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec, std::string *problem)
+{
+  PetscFunctionBegin;
+  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
+  PetscCall(petscsnapshot::plexio::CheckVec(Data(snap)->loading, topo, name, vec, problem));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotGetMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec)
+{
+  PetscFunctionBegin;
+  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
+  PetscCall(petscsnapshot::plexio::LoadVec(Data(snap)->loading, topo, name, vec));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotGetMeshCoordinates_HDF5(PetscSnapshot snap, DM dm, PetscBool *changed)
+{
+  PetscFunctionBegin;
+  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
+  PetscCall(petscsnapshot::plexio::LoadCoordinates(Data(snap)->loading, dm, changed));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotHDF5LoadDM_HDF5(PetscSnapshot snap, const char name[], DM *dm)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
+  std::string file, group;
+  PetscViewer viewer;
+  int         writers;
+  PetscBool   has;
+
+  PetscFunctionBegin;
+  PetscCall(OpenForLoad(snap, "PetscSnapshotHDF5LoadDM", &file, &viewer, &writers));
+  PetscCallCXX(group = std::string("/topologies/") + name);
+  PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
+  if (!has) PetscCall(PetscViewerDestroy(&viewer));
+  PetscCheck(has, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotHDF5LoadDM: %s holds no DMPlex named \"%s\" (only DMPlex DMs a capture held are saved in PETSc's layout)", file.c_str(), name);
+  {
+    PetscErrorCode ierr = petscsnapshot::plexio::LoadMesh(viewer, comm, name, dm);
+    PetscCall(PetscViewerDestroy(&viewer));
+    PetscCall(ierr);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -730,10 +901,13 @@ PetscErrorCode PetscSnapshotView_HDF5(PetscSnapshot snap, PetscViewer viewer)
 PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
+  PetscCall(ReleaseMeshes(Data(snap)));
+  PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   delete Data(snap);
   snap->data = nullptr;
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -787,8 +961,15 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   snap->ops->setfromoptions = PetscSnapshotSetFromOptions_HDF5;
   snap->ops->view           = PetscSnapshotView_HDF5;
   snap->ops->destroy        = PetscSnapshotDestroy_HDF5;
+  snap->ops->putmesh            = PetscSnapshotPutMesh_HDF5;
+  snap->ops->putmeshvec         = PetscSnapshotPutMeshVec_HDF5;
+  snap->ops->checkmesh          = PetscSnapshotCheckMesh_HDF5;
+  snap->ops->checkmeshvec       = PetscSnapshotCheckMeshVec_HDF5;
+  snap->ops->getmeshvec         = PetscSnapshotGetMeshVec_HDF5;
+  snap->ops->getmeshcoordinates = PetscSnapshotGetMeshCoordinates_HDF5;
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", PetscSnapshotHDF5SetFileName_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", PetscSnapshotHDF5LoadDM_HDF5));
 #else
   SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
 #endif
@@ -846,5 +1027,47 @@ PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot snap, PetscInt keep)
   PetscSnapshotValid(snap, 1);
   PetscCheck(keep >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "PetscSnapshotHDF5SetKeep: keep must be >= 0");
   PetscTryMethod(snap, "PetscSnapshotHDF5SetKeep_C", (PetscSnapshot, PetscInt), (snap, keep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotHDF5LoadDM - Creates a `DMPLEX` from an HDF5 snapshot file: its topology, coordinates and labels,
+  distributed over the snapshot's communicator, whatever number of ranks wrote the file
+
+  Collective
+
+  Input Parameters:
++ snap - the snapshot, of type `PETSCSNAPSHOTHDF5`, with its file name set
+- name - the name of the `DMPLEX` at capture (the name of its entry, see `PetscSnapshotView()`)
+
+  Output Parameter:
+. dm - the new `DMPLEX`, named `name`
+
+  Options Database Keys (with the prefix of the new `DM`, none):
++ -petscpartitioner_type <type> - how to distribute it
+- -dm_distribute_overlap <n>    - overlap of the distribution (default 0)
+
+  Notes:
+  This is how a restart at another rank count gets its mesh: load the `DM`, set up the same discretization on it
+  (clones, sections, `PetscFE`), create the same `Vec`s, swarm and state, declare them as at capture, then call
+  `PetscSnapshotRestore()`. The restore finds each `Vec` laid out by the mesh through PETSc's own DMPlex HDF5 loaders
+  (`DMPlexSectionLoad()`, `DMPlexGlobalVectorLoad()`), which need the map from the file's points to this `DM`'s that
+  this function keeps on the `DM`; a mesh the program builds by itself cannot be restored at another rank count.
+  Do not redistribute the `DM` before the restore. At the rank count that wrote the file the program may build its
+  mesh itself, or load it with this function.
+
+  Level: intermediate
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotRestore()`, `DMPlexTopologyLoad()`, `PetscSnapshotHDF5SetFileName()`
+@*/
+PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot snap, const char name[], DM *dm)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(name && name[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotHDF5LoadDM: the DM's name is required");
+  PetscCheck(dm, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotHDF5LoadDM: output argument is NULL");
+  *dm = nullptr;
+  PetscCall(PetscSnapshotSetUp(snap));
+  PetscUseMethod(snap, "PetscSnapshotHDF5LoadDM_C", (PetscSnapshot, const char[], DM *), (snap, name, dm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,0 +1,308 @@
+/* DMPlex data in PETSc's own HDF5 layout, for restarts at another rank count (see plexio.hpp). Everything here goes
+   through PETSc's DMPlex HDF5 routines; we only name things and keep the SF from the file's points to a loaded DM. */
+#include "plexio.hpp"
+
+#include <cstring>
+
+#if defined(PETSC_HAVE_HDF5)
+
+namespace petscsnapshot::plexio
+{
+
+/* Composed on a DM loaded by LoadMesh(): the SF from the file's points to the DM's points. */
+static const char fileSFName[] = "PetscSnapshotHDF5FileSF";
+
+static PetscErrorCode FileSF(DM dm, PetscSF *sf)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscObjectQuery((PetscObject)dm, fileSFName, (PetscObject *)sf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TopologyGroup(DM topo, std::string *group)
+{
+  const char *name;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetName((PetscObject)topo, &name));
+  PetscCallCXX(*group = std::string("/topologies/") + name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A Vec in its local form (one rank's points with ghosts, on PETSC_COMM_SELF), or its global form? */
+static PetscErrorCode IsLocalForm(DM topo, Vec vec, bool *local)
+{
+  PetscMPIInt vsize, tsize;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)vec), &vsize));
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)topo), &tsize));
+  *local = vsize == 1 && tsize > 1;
+  if (tsize == 1) { /* both forms live on one rank: they differ by the constrained values a global Vec leaves out */
+    DM           vdm;
+    PetscSection global;
+    PetscInt     n, gn;
+
+    PetscCall(VecGetDM(vec, &vdm));
+    PetscCall(DMGetGlobalSection(vdm, &global));
+    PetscCall(PetscSectionGetConstrainedStorageSize(global, &gn));
+    PetscCall(VecGetLocalSize(vec, &n));
+    *local = n != gn;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A clone of topo named name, with the local section of vec's DM (to write) or none (to load into). */
+static PetscErrorCode SectionDM(DM topo, const char name[], Vec vec, DM *sdm)
+{
+  PetscFunctionBegin;
+  PetscCall(DMClone(topo, sdm));
+  PetscCall(PetscObjectSetName((PetscObject)*sdm, name));
+  if (vec) {
+    DM           vdm;
+    PetscSection section;
+
+    PetscCall(VecGetDM(vec, &vdm));
+    PetscCall(DMGetLocalSection(vdm, &section));
+    PetscCall(DMSetLocalSection(*sdm, section));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode WriteMesh(PetscViewer viewer, DM dm)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+  PetscCall(DMPlexTopologyView(dm, viewer));
+  PetscCall(DMPlexCoordinatesView(dm, viewer));
+  PetscCall(DMPlexLabelsView(dm, viewer));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode WriteVec(PetscViewer viewer, DM topo, const char name[], Vec vec)
+{
+  DM                 sdm;
+  Vec                alias;
+  bool               local;
+  PetscInt           n, N;
+  const PetscScalar *a;
+
+  PetscFunctionBegin;
+  PetscCall(IsLocalForm(topo, vec, &local));
+  PetscCall(SectionDM(topo, name, vec, &sdm));
+  PetscCall(VecGetLocalSize(vec, &n));
+  PetscCall(VecGetSize(vec, &N));
+  PetscCall(VecGetArrayRead(vec, &a));
+  /* an alias of the values under a name of ours: the dataset is named after the Vec */
+  if (local) PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, n, a, &alias));
+  else PetscCall(VecCreateMPIWithArray(PetscObjectComm((PetscObject)topo), 1, n, N, a, &alias));
+  PetscCall(PetscObjectSetName((PetscObject)alias, local ? "local" : "global"));
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+  PetscCall(DMPlexSectionView(topo, viewer, sdm));
+  if (local) PetscCall(DMPlexLocalVectorView(topo, viewer, sdm, alias));
+  else PetscCall(DMPlexGlobalVectorView(topo, viewer, sdm, alias));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(VecDestroy(&alias));
+  PetscCall(VecRestoreArrayRead(vec, &a));
+  PetscCall(DMDestroy(&sdm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Load the section saved under name into a new clone of topo; the saved form of the values ("global" or "local"). */
+static PetscErrorCode LoadSection(PetscViewer viewer, DM topo, const char name[], DM *sdm, PetscSF *gsf, PetscSF *lsf, bool *savedLocal)
+{
+  PetscSF     sfXC;
+  std::string group;
+  PetscBool   hasGlobal;
+
+  PetscFunctionBegin;
+  PetscCall(FileSF(topo, &sfXC));
+  PetscCall(TopologyGroup(topo, &group));
+  PetscCallCXX(group += std::string("/dms/") + name + "/vecs/global");
+  PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &hasGlobal));
+  *savedLocal = !hasGlobal;
+  PetscCall(SectionDM(topo, name, nullptr, sdm));
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+  PetscCall(DMPlexSectionLoad(topo, viewer, *sdm, sfXC, gsf, lsf));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode CheckMesh(PetscViewer viewer, DM dm, std::string *problem)
+{
+  PetscSF     sfXC;
+  std::string group;
+  PetscBool   has;
+  const char *name;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  PetscCall(TopologyGroup(dm, &group));
+  PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
+  PetscCall(FileSF(dm, &sfXC));
+  if (!has) PetscCallCXX(*problem = "the file has no DMPlex topology \"" + std::string(name) + "\" to restore it at another rank count");
+  else if (!sfXC)
+    PetscCallCXX(*problem = "at another rank count the DMPlex must be loaded from the file with PetscSnapshotHDF5LoadDM(): a mesh the program builds itself cannot be matched point by point to the file's");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode CheckVec(PetscViewer viewer, DM topo, const char name[], Vec vec, std::string *problem)
+{
+  DM           sdm, vdm;
+  PetscSF      gsf, lsf;
+  PetscSection saved, live;
+  PetscBool    has, congruent;
+  bool         savedLocal;
+  std::string  group;
+
+  PetscFunctionBegin;
+  PetscCall(FileSF(topo, &gsf));
+  if (!gsf) { /* the layout hook explains why */
+    PetscCallCXX(*problem = "its mesh was not loaded from the file");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(VecGetDM(vec, &vdm));
+  PetscCall(TopologyGroup(topo, &group));
+  PetscCallCXX(group += std::string("/dms/") + name);
+  PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
+  if (!has) {
+    PetscCallCXX(*problem = "the file has no DMPlex section and values for it (written at capture only for Vecs laid out by a DMPlex)");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(LoadSection(viewer, topo, name, &sdm, &gsf, &lsf, &savedLocal));
+  PetscCall(DMGetLocalSection(sdm, &saved));
+  PetscCall(DMGetLocalSection(vdm, &live));
+  PetscCall(PetscSectionCompare(saved, live, &congruent));
+  if (!congruent) PetscCallCXX(*problem = "its layout (the DMPlex section of its DM) differs from the one saved: set up the same discretization on the loaded mesh");
+  PetscCall(PetscSFDestroy(&gsf));
+  PetscCall(PetscSFDestroy(&lsf));
+  PetscCall(DMDestroy(&sdm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LoadVec(PetscViewer viewer, DM topo, const char name[], Vec vec)
+{
+  DM      sdm;
+  PetscSF gsf, lsf;
+  Vec     tmp;
+  bool    savedLocal, local;
+
+  PetscFunctionBegin;
+  PetscCall(IsLocalForm(topo, vec, &local));
+  PetscCall(LoadSection(viewer, topo, name, &sdm, &gsf, &lsf, &savedLocal));
+  if (savedLocal) {
+    PetscCall(DMCreateLocalVector(sdm, &tmp));
+    PetscCall(PetscObjectSetName((PetscObject)tmp, "local"));
+    PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+    PetscCall(DMPlexLocalVectorLoad(topo, viewer, sdm, lsf, tmp));
+    PetscCall(PetscViewerPopFormat(viewer));
+    if (local) PetscCall(VecCopy(tmp, vec));
+    else PetscCall(DMLocalToGlobal(sdm, tmp, INSERT_VALUES, vec));
+  } else {
+    PetscCall(DMCreateGlobalVector(sdm, &tmp));
+    PetscCall(PetscObjectSetName((PetscObject)tmp, "global"));
+    PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+    PetscCall(DMPlexGlobalVectorLoad(topo, viewer, sdm, gsf, tmp));
+    PetscCall(PetscViewerPopFormat(viewer));
+    if (local) PetscCall(DMGlobalToLocal(sdm, tmp, INSERT_VALUES, vec));
+    else PetscCall(VecCopy(tmp, vec));
+  }
+  PetscCall(VecDestroy(&tmp));
+  PetscCall(PetscSFDestroy(&gsf));
+  PetscCall(PetscSFDestroy(&lsf));
+  PetscCall(DMDestroy(&sdm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LoadCoordinates(PetscViewer viewer, DM dm, PetscBool *changed)
+{
+  DM        tmp;
+  PetscSF   sfXC;
+  Vec       now, saved;
+  PetscInt  n, m;
+  PetscBool equal = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  /* load into a clone with a coordinate DM of its own, so that the live DM's coordinate section is left alone */
+  PetscCall(FileSF(dm, &sfXC));
+  PetscCall(DMClone(dm, &tmp));
+  {
+    const char *name;
+    PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+    PetscCall(PetscObjectSetName((PetscObject)tmp, name)); /* the loader finds the topology by name */
+  }
+  {
+    DM cdm, ccdm;
+    PetscCall(DMGetCoordinateDM(dm, &cdm));
+    PetscCall(DMClone(cdm, &ccdm));
+    PetscCall(DMSetCoordinateDM(tmp, ccdm));
+    PetscCall(DMDestroy(&ccdm));
+  }
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+  PetscCall(DMPlexCoordinatesLoad(tmp, viewer, sfXC));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(DMGetCoordinatesLocal(tmp, &saved));
+  PetscCall(DMGetCoordinatesLocal(dm, &now));
+  PetscCall(VecGetLocalSize(saved, &n));
+  PetscCall(VecGetLocalSize(now, &m));
+  PetscCheck(n == m, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "the file's coordinates have %" PetscInt_FMT " values on this rank, the DM's %" PetscInt_FMT, n, m);
+  {
+    const PetscScalar *a, *b;
+    PetscCall(VecGetArrayRead(saved, &a));
+    PetscCall(VecGetArrayRead(now, &b));
+    equal = (n == 0 || std::memcmp(a, b, (size_t)n * sizeof(PetscScalar)) == 0) ? PETSC_TRUE : PETSC_FALSE;
+    PetscCall(VecRestoreArrayRead(now, &b));
+    PetscCall(VecRestoreArrayRead(saved, &a));
+  }
+  if (!equal) {
+    PetscCall(VecCopy(saved, now));
+    PetscCall(DMSetCoordinatesLocal(dm, now));
+  }
+  *changed = equal ? PETSC_FALSE : PETSC_TRUE;
+  PetscCall(DMDestroy(&tmp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LoadMesh(PetscViewer viewer, MPI_Comm comm, const char name[], DM *dm)
+{
+  PetscSF          sfXB, sfBC = nullptr, sfXC;
+  DM               dist = nullptr;
+  PetscPartitioner part;
+  PetscInt         overlap = 0;
+  const char      *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(DMCreate(comm, dm));
+  PetscCall(DMSetType(*dm, DMPLEX));
+  PetscCall(PetscObjectSetName((PetscObject)*dm, name));
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+  PetscCall(DMPlexTopologyLoad(*dm, viewer, &sfXB));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)*dm, &prefix));
+  PetscCall(PetscOptionsGetInt(nullptr, prefix, "-dm_distribute_overlap", &overlap, nullptr));
+  PetscCall(DMPlexGetPartitioner(*dm, &part));
+  PetscCall(PetscPartitionerSetFromOptions(part));
+  PetscCall(DMPlexDistribute(*dm, overlap, &sfBC, &dist));
+  if (dist) {
+    PetscCall(DMDestroy(dm));
+    *dm = dist;
+    PetscCall(PetscObjectSetName((PetscObject)*dm, name));
+  }
+  if (sfBC) {
+    PetscCall(PetscSFCompose(sfXB, sfBC, &sfXC));
+    PetscCall(PetscSFDestroy(&sfXB));
+    PetscCall(PetscSFDestroy(&sfBC));
+  } else sfXC = sfXB;
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_PETSC));
+  PetscCall(DMPlexLabelsLoad(*dm, viewer, sfXC));
+  PetscCall(DMPlexCoordinatesLoad(*dm, viewer, sfXC));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(PetscObjectCompose((PetscObject)*dm, fileSFName, (PetscObject)sfXC));
+  PetscCall(PetscSFDestroy(&sfXC));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot::plexio
+
+#endif
