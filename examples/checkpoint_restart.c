@@ -1,14 +1,18 @@
 static const char help[] = "Checkpoint and restart with the hdf5 snapshot type.\n"
                            "-mode run: the heat equation on a DMPlex with particles in a cellular flow; a checkpoint every few\n"
-                           "steps (numbered files, the last 2 kept), and the final state saved as a reference.\n"
-                           "-mode restart: a new process builds the same objects, restores the newest checkpoint, runs to the\n"
-                           "same final step and checks that its state matches the uninterrupted run, bitwise.\n\n"
+                           "steps (numbered files, the last 2 kept), a distribution-free fingerprint of each checkpoint, and the\n"
+                           "final state saved as a reference.\n"
+                           "-mode restart, on any number of ranks: a new process restores the newest checkpoint and checks that\n"
+                           "its state matches the checkpoint's fingerprint, bitwise. On the rank count that wrote it the program\n"
+                           "builds its mesh itself and also checks that the continued run ends bitwise like the uninterrupted one;\n"
+                           "on another it loads the mesh from the checkpoint (PetscSnapshotHDF5LoadDM) and runs to the end.\n\n"
                            "Options: -mode run|restart, -steps <10>, -every <3>, -n <8>\n";
 
 #include <petscsnapshot.h>
 #include "box_mesh.h"
 #include "heat_problem.h"
 #include "pic_problem.h"
+#include "state_fingerprint.h"
 
 typedef struct {
   DM  mesh, sw;
@@ -16,16 +20,27 @@ typedef struct {
   Vec u;
 } Sim;
 
-static PetscErrorCode SimCreate(PetscInt n, Sim *s)
+/* The simulation on a mesh (built by the program, or loaded from a checkpoint) */
+static PetscErrorCode SimCreateOn(DM mesh, PetscInt n, Sim *s)
 {
   PetscFunctionBeginUser;
-  PetscCall(CreateBoxMesh(PETSC_COMM_WORLD, n, PETSC_FALSE, "mesh", &s->mesh));
+  s->mesh = mesh;
   PetscCall(HeatProblemSetUp(s->mesh, 0.01, &s->ts, &s->u));
   PetscCall(PICSwarmCreate(s->mesh, "particles", &s->sw));
   PetscCall(PICSwarmPopulate(s->sw, s->mesh, 2, 1.0 / n));
   /* the checkpoint holds the mesh with the TS (clock and solution) and the particles declared on it */
   PetscCall(PetscSnapshotDMAddState(s->mesh, "ts", (PetscObject)s->ts));
   PetscCall(PetscSnapshotDMAddState(s->mesh, "particles", (PetscObject)s->sw));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimCreate(PetscInt n, Sim *s)
+{
+  DM mesh;
+
+  PetscFunctionBeginUser;
+  PetscCall(CreateBoxMesh(PETSC_COMM_WORLD, n, PETSC_FALSE, "mesh", &mesh));
+  PetscCall(SimCreateOn(mesh, n, s));
   PetscFunctionReturn(0);
 }
 
@@ -109,8 +124,11 @@ int main(int argc, char **argv)
   Sim           s;
   PetscSnapshot ckpt;
   PetscBool     match = PETSC_TRUE;
+  PetscMPIInt   size, rank;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mode", mode, sizeof(mode), NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-steps", &steps, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-every", &every, NULL));
@@ -123,8 +141,14 @@ int main(int argc, char **argv)
     for (step = 1; step <= steps; step++) {
       PetscCall(SimStep(&s));
       if (step % every == 0 && step < steps) {
+        unsigned long long fp;
+        FILE              *f;
         PetscCall(PetscSnapshotCapture(ckpt, s.mesh));
-        PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": checkpoint written\n", step));
+        PetscCall(StateFingerprint(s.mesh, s.u, s.sw, &fp));
+        PetscCall(PetscFOpen(PETSC_COMM_WORLD, "checkpoint-fingerprint.txt", "w", &f));
+        PetscCall(PetscFPrintf(PETSC_COMM_WORLD, f, "%d %llx\n", size, fp));
+        PetscCall(PetscFClose(PETSC_COMM_WORLD, f));
+        PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": checkpoint written (state fingerprint %016llx)\n", step, fp));
       }
     }
     PetscCall(OpenSnapshot("reference.h5", 0, &ref));
@@ -132,14 +156,40 @@ int main(int argc, char **argv)
     PetscCall(PetscSnapshotDestroy(&ref));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": stopped; final state saved in reference.h5\n", steps));
   } else {
-    PetscReal t;
+    PetscReal          t;
+    int                writers = 0;
+    unsigned long long fpWritten = 0, fp;
+    PetscInt           N;
+    FILE              *f;
+    PetscCall(PetscFOpen(PETSC_COMM_WORLD, "checkpoint-fingerprint.txt", "r", &f));
+    if (rank == 0) PetscCheck(fscanf(f, "%d %llx", &writers, &fpWritten) == 2, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "checkpoint-fingerprint.txt");
+    PetscCall(PetscFClose(PETSC_COMM_WORLD, f));
+    PetscCallMPI(MPI_Bcast(&writers, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+    PetscCallMPI(MPI_Bcast(&fpWritten, 1, MPI_UNSIGNED_LONG_LONG, 0, PETSC_COMM_WORLD));
+    if (writers != size) { /* another rank count: the mesh comes from the checkpoint */
+      DM mesh;
+      PetscCall(SimDestroy(&s));
+      PetscCall(PetscSnapshotHDF5LoadDM(ckpt, "mesh", &mesh));
+      PetscCall(SimCreateOn(mesh, n, &s));
+    }
     PetscCall(PetscSnapshotRestore(ckpt, s.mesh)); /* the newest checkpoint */
     PetscCall(TSGetStepNumber(s.ts, &step));
     PetscCall(TSGetTime(s.ts, &t));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "restarted from the newest checkpoint: step %" PetscInt_FMT ", t = %g\n", step, (double)t));
+    PetscCall(StateFingerprint(s.mesh, s.u, s.sw, &fp));
+    match = (PetscBool)(fp == fpWritten);
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "restarted on %d ranks from the newest checkpoint (written on %d): step %" PetscInt_FMT ", t = %g; the restored state %s the checkpoint (fingerprint %016llx: solution at every vertex and every particle, bitwise)\n", size, writers, step, (double)t,
+                          match ? "matches" : "DOES NOT MATCH", fp));
     for (step = step + 1; step <= steps; step++) PetscCall(SimStep(&s));
-    PetscCall(MatchesReference(&s, &match));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": the restarted state %s the uninterrupted run (solution and every particle, bitwise)\n", steps, match ? "matches" : "DOES NOT MATCH"));
+    if (writers == size) {
+      PetscBool same;
+      PetscCall(MatchesReference(&s, &same));
+      match = (PetscBool)(match && same);
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": the continued run %s the uninterrupted run (solution and every particle, bitwise)\n", steps, same ? "matches" : "DOES NOT MATCH"));
+    } else {
+      PetscCall(DMSwarmGetSize(s.sw, &N));
+      PetscCall(TSGetTime(s.ts, &t));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "step %2" PetscInt_FMT ": t = %g, %" PetscInt_FMT " particles (another partition sums in another order: the run goes on, not bitwise like the writer's)\n", steps, (double)t, N));
+    }
   }
   PetscCall(PetscSnapshotDestroy(&ckpt));
   PetscCall(SimDestroy(&s));

@@ -6,6 +6,7 @@ static const char help[] = "The hdf5 snapshot type at another rank count: -mode 
 #include <petscsf.h>
 #include "heatutil.h"
 #include "swarmutil.h"
+#include "state_fingerprint.h"
 
 typedef struct {
   PetscInt  nsolves;
@@ -91,79 +92,6 @@ static PetscErrorCode HDF5Snapshot(const char file[], PetscSnapshot *snap)
   PetscCall(PetscSnapshotSetType(*snap, PETSCSNAPSHOTHDF5));
   PetscCall(PetscSnapshotHDF5SetFileName(*snap, file));
   PetscCall(PetscSnapshotSetFromOptions(*snap));
-  PetscFunctionReturn(0);
-}
-
-/* The solution as rows (x, y, value) of the owned vertices, gathered on rank 0 and sorted by position: the same on
-   any number of ranks when the values are. Constrained (boundary) values are left out (zero). */
-static int CompareXY(const void *a, const void *b)
-{
-  const double *p = (const double *)a, *q = (const double *)b;
-  if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
-  if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
-  return 0;
-}
-
-static PetscErrorCode SolutionRows(DM dm, Vec u, PetscInt *nrows, double **rows)
-{
-  Vec                loc, coords;
-  PetscSection       section, csection;
-  PetscSF            sf;
-  const PetscInt    *leaves;
-  PetscInt           nleaves, vStart, vEnd, n = 0, N;
-  const PetscScalar *a, *c;
-  double            *mine;
-  PetscMPIInt        size, rank, cnt, *counts = NULL, *displs = NULL;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(DMGetLocalVector(dm, &loc));
-  PetscCall(VecZeroEntries(loc));
-  PetscCall(DMGlobalToLocal(dm, u, INSERT_VALUES, loc));
-  PetscCall(DMGetLocalSection(dm, &section));
-  PetscCall(DMGetCoordinateSection(dm, &csection));
-  PetscCall(DMGetCoordinatesLocal(dm, &coords));
-  PetscCall(DMGetPointSF(dm, &sf));
-  PetscCall(PetscSFGetGraph(sf, NULL, &nleaves, &leaves, NULL));
-  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
-  PetscCall(PetscMalloc1(3 * (vEnd - vStart) + 1, &mine));
-  PetscCall(VecGetArrayRead(loc, &a));
-  PetscCall(VecGetArrayRead(coords, &c));
-  for (PetscInt v = vStart; v < vEnd; v++) {
-    PetscInt  off, coff, dof;
-    PetscBool ghost = PETSC_FALSE;
-    for (PetscInt l = 0; l < nleaves; l++) ghost = (PetscBool)(ghost || (leaves ? leaves[l] : l) == v);
-    if (ghost) continue;
-    PetscCall(PetscSectionGetDof(section, v, &dof));
-    PetscCheck(dof == 1, PETSC_COMM_SELF, PETSC_ERR_SUP, "P1 expected");
-    PetscCall(PetscSectionGetOffset(section, v, &off));
-    PetscCall(PetscSectionGetOffset(csection, v, &coff));
-    mine[3 * n]     = c[coff];
-    mine[3 * n + 1] = c[coff + 1];
-    mine[3 * n + 2] = a[off];
-    n++;
-  }
-  PetscCall(VecRestoreArrayRead(coords, &c));
-  PetscCall(VecRestoreArrayRead(loc, &a));
-  PetscCall(DMRestoreLocalVector(dm, &loc));
-  PetscCall(MPIU_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
-  cnt   = (PetscMPIInt)(3 * n);
-  *rows = NULL;
-  if (rank == 0) {
-    PetscCall(PetscMalloc2(size, &counts, size, &displs));
-    PetscCall(PetscMalloc1(3 * N, rows));
-  }
-  PetscCallMPI(MPI_Gather(&cnt, 1, MPI_INT, counts, 1, MPI_INT, 0, PETSC_COMM_WORLD));
-  if (rank == 0) {
-    displs[0] = 0;
-    for (int r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
-  }
-  PetscCallMPI(MPI_Gatherv(mine, cnt, MPI_DOUBLE, *rows, counts, displs, MPI_DOUBLE, 0, PETSC_COMM_WORLD));
-  if (rank == 0) qsort(*rows, N, 3 * sizeof(double), CompareXY);
-  *nrows = N;
-  PetscCall(PetscFree2(counts, displs));
-  PetscCall(PetscFree(mine));
   PetscFunctionReturn(0);
 }
 
