@@ -942,7 +942,9 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    to checkpoint several `DM`s together, declare them on one with `PetscSnapshotDMAddState()`. The file is written to a
    temporary name and renamed into place when complete, so a failure never destroys the previous file; every dataset
    carries a checksum per rank, verified before anything is restored, as are the format, the schema version and the
-   number of ranks (restore at another rank count is not supported yet). See docs/file-format.md.
+   number of ranks. A file restores on another number of ranks too: each `DMPLEX` is also written in PETSc's own
+   DMPlex HDF5 layout; load it with `PetscSnapshotHDF5LoadDM()`, build the rest on it, and restore (particles are sent
+   to the ranks owning their cells). See docs/file-format.md.
 
    Level: beginner
 
