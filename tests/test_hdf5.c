@@ -6,17 +6,7 @@ static const char help[] = "The hdf5 snapshot type: restart in a new process at 
 #include <unistd.h>
 #include "heatutil.h"
 #include "swarmutil.h"
-
-typedef struct {
-  PetscInt  nsolves;
-  PetscReal last;
-} Counters;
-
-typedef struct {
-  Heat     heat;
-  DM       sw;
-  Counters counters;
-} Sim;
+#include "hdf5sim.h"
 
 /* The whole simulation: heat TS on the mesh (solution and TS declared), a PIC swarm and a struct declared on the mesh. */
 static PetscErrorCode SimCreateVariant(PetscInt n, SwarmVariant variant, Sim *s)
@@ -35,40 +25,6 @@ static PetscErrorCode SimCreateVariant(PetscInt n, SwarmVariant variant, Sim *s)
 static PetscErrorCode SimCreate(Sim *s)
 {
   return SimCreateVariant(5, SWARM_STANDARD, s); /* 36 vertices: unequal local coordinate sizes on 3 ranks */
-}
-
-static PetscErrorCode SimSteps(Sim *s, PetscInt k)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < k; i++) {
-    PetscReal t;
-    PetscCall(TSStep(s->heat.ts));
-    PetscCall(ShiftParticles(s->sw, 0.05)); /* particles move (and some leave) */
-    PetscCall(DMSwarmMigrate(s->sw, PETSC_TRUE));
-    PetscCall(TSGetTime(s->heat.ts, &t));
-    s->counters.nsolves++;
-    s->counters.last = t;
-  }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode SimDestroy(Sim *s)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotDMRemoveState(s->heat.dm, "particles"));
-  PetscCall(DMDestroy(&s->sw));
-  PetscCall(HeatDestroy(&s->heat));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode HDF5Snapshot(const char file[], PetscSnapshot *snap)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, snap));
-  PetscCall(PetscSnapshotSetType(*snap, PETSCSNAPSHOTHDF5));
-  PetscCall(PetscSnapshotHDF5SetFileName(*snap, file));
-  PetscCall(PetscSnapshotSetFromOptions(*snap));
-  PetscFunctionReturn(0);
 }
 
 /* Everything the simulation holds, rank-local, for bitwise comparison. */

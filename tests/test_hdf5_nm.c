@@ -6,18 +6,8 @@ static const char help[] = "The hdf5 snapshot type at another rank count: -mode 
 #include <petscsf.h>
 #include "heatutil.h"
 #include "swarmutil.h"
+#include "hdf5sim.h"
 #include "state_fingerprint.h"
-
-typedef struct {
-  PetscInt  nsolves;
-  PetscReal last;
-} Counters;
-
-typedef struct {
-  Heat     heat;
-  DM       sw;
-  Counters counters;
-} Sim;
 
 /* The fields of a particle that do not depend on where it lives (pid first); DMSwarm_rank and DMSwarm_cellid do. */
 static const char *const placementFree[] = {DMSwarmField_pid, DMSwarmPICField_coor, "velocity", "tag", "flags", "serial", "info"};
@@ -58,40 +48,6 @@ static PetscErrorCode SimCreateOn(DM mesh, Sim *s)
   s->counters.nsolves = -1;
   s->counters.last    = -1;
   PetscCall(Declare(s));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode SimSteps(Sim *s, PetscInt k)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < k; i++) {
-    PetscReal t;
-    PetscCall(TSStep(s->heat.ts));
-    PetscCall(ShiftParticles(s->sw, 0.05));
-    PetscCall(DMSwarmMigrate(s->sw, PETSC_TRUE));
-    PetscCall(TSGetTime(s->heat.ts, &t));
-    s->counters.nsolves++;
-    s->counters.last = t;
-  }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode SimDestroy(Sim *s)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotDMRemoveState(s->heat.dm, "particles"));
-  PetscCall(DMDestroy(&s->sw));
-  PetscCall(HeatDestroy(&s->heat));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode HDF5Snapshot(const char file[], PetscSnapshot *snap)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, snap));
-  PetscCall(PetscSnapshotSetType(*snap, PETSCSNAPSHOTHDF5));
-  PetscCall(PetscSnapshotHDF5SetFileName(*snap, file));
-  PetscCall(PetscSnapshotSetFromOptions(*snap));
   PetscFunctionReturn(0);
 }
 

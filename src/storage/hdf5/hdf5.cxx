@@ -795,35 +795,52 @@ PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode PetscSnapshotCheckMesh_HDF5(PetscSnapshot snap, DM dm, std::string *problem)
+/* The file a restore at another rank count keeps open for PETSc's DMPlex loaders. */
+PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer)
 {
   PetscFunctionBegin;
-  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
-  PetscCall(petscsnapshot::plexio::CheckMesh(Data(snap)->loading, dm, problem));
+  *viewer = Data(snap)->loading;
+  PetscCheck(*viewer, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotCheckMesh_HDF5(PetscSnapshot snap, DM dm, std::string *problem)
+{
+  PetscViewer viewer;
+
+  PetscFunctionBegin;
+  PetscCall(Loading(snap, &viewer));
+  PetscCall(petscsnapshot::plexio::CheckMesh(viewer, dm, problem));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode PetscSnapshotCheckMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec, std::string *problem)
 {
+  PetscViewer viewer;
+
   PetscFunctionBegin;
-  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
-  PetscCall(petscsnapshot::plexio::CheckVec(Data(snap)->loading, topo, name, vec, problem));
+  PetscCall(Loading(snap, &viewer));
+  PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode PetscSnapshotGetMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec)
 {
+  PetscViewer viewer;
+
   PetscFunctionBegin;
-  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
-  PetscCall(petscsnapshot::plexio::LoadVec(Data(snap)->loading, topo, name, vec));
+  PetscCall(Loading(snap, &viewer));
+  PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode PetscSnapshotGetMeshCoordinates_HDF5(PetscSnapshot snap, DM dm, PetscBool *changed)
 {
+  PetscViewer viewer;
+
   PetscFunctionBegin;
-  PetscCheck(Data(snap)->loading, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
-  PetscCall(petscsnapshot::plexio::LoadCoordinates(Data(snap)->loading, dm, changed));
+  PetscCall(Loading(snap, &viewer));
+  PetscCall(petscsnapshot::plexio::LoadCoordinates(viewer, dm, changed));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
