@@ -1,0 +1,95 @@
+/* Private declarations shared by the files of the hdf5 storage type (src/storage/hdf5/):
+     h5util.cxx  HDF5 handles, attributes, element types, checksums
+     series.cxx  the file a capture writes and a restore reads (single name or numbered series, keep-last-N)
+     write.cxx   capture: staged slots and DMPlex data to a temporary file, renamed into place
+     load.cxx    restore: open, verify and stage a file; the file kept open for a restore at another rank count
+     hdf5.cxx    the type: options, view, destroy, creation, public PetscSnapshotHDF5*() functions
+     plexio.cxx  DMPlex data in PETSc's own HDF5 layout */
+#ifndef PETSCSNAPSHOT_HDF5IMPL_HPP
+#define PETSCSNAPSHOT_HDF5IMPL_HPP
+
+#include "../../include/snapshotimpl.hpp"
+
+#if defined(PETSC_HAVE_HDF5)
+  #include <petscviewerhdf5.h>
+  #include <tuple>
+  #include <utility>
+
+namespace petscsnapshot::hdf5
+{
+
+inline constexpr int schemaVersion = 1;
+inline constexpr char formatName[] = "petsc-snapshot";
+
+struct HDF5Data {
+  std::string fileName;          /* as set; with keep > 0 the base of numbered names */
+  PetscInt    keep      = 0;     /* > 0: numbered files, the last keep kept */
+  PetscInt    failAfter = -1;    /* testing: fail after writing this many datasets */
+  PetscInt    sequence  = 0;     /* number of the last numbered file written */
+  std::string lastFile;          /* the last file written or loaded */
+  PetscViewer loading = nullptr; /* open during a restore at another rank count */
+  /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */
+  std::vector<DM>                                      meshes;
+  std::vector<std::tuple<DM, std::string, Vec>>        meshVecs;
+};
+
+inline HDF5Data *Data(PetscSnapshot snap)
+{
+  return static_cast<HDF5Data *>(snap->data);
+}
+
+/* H5 calls return negative on failure */
+#define PetscCallH5(call, what) \
+  do { \
+    if ((call) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed: %s", what); \
+  } while (0)
+
+/* An HDF5 identifier closed when it goes out of scope, also on an early error return. */
+class H5Handle
+{
+public:
+  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) { }
+  ~H5Handle()
+  {
+    if (id_ >= 0) (void)close_(id_);
+  }
+  H5Handle(const H5Handle &)            = delete;
+  H5Handle &operator=(const H5Handle &) = delete;
+  operator hid_t() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+uint64_t       Checksum(const void *data, size_t bytes);
+hid_t          H5TypeOf(PetscDataType type);
+PetscErrorCode WriteStringAttribute(hid_t obj, const char name[], const char value[]);
+PetscErrorCode WriteNumericAttribute(hid_t obj, const char name[], hid_t type, hsize_t n, const void *values);
+PetscErrorCode ReadNumericAttribute(hid_t obj, const char name[], hid_t type, size_t n, void *values, bool *found);
+PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *value, bool *found);
+
+/* series.cxx */
+std::string    NumberedName(const std::string &base, PetscInt seq);
+PetscErrorCode NumberedFiles(MPI_Comm comm, const std::string &base, std::vector<std::pair<PetscInt, std::string>> *files);
+PetscErrorCode FileToLoad(PetscSnapshot snap, std::string *file);
+PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file);
+
+/* write.cxx */
+PetscErrorCode ReleaseMeshes(HDF5Data *d);
+PetscErrorCode PetscSnapshotPutMesh_HDF5(PetscSnapshot snap, DM dm);
+PetscErrorCode PetscSnapshotPutMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec);
+PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap);
+PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success);
+
+/* load.cxx */
+PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers);
+PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap);
+PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap);
+PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer);
+
+} // namespace petscsnapshot::hdf5
+
+#endif
+#endif
