@@ -12,6 +12,7 @@
 #include <petscsnapshot.h>
 #include <petsc/private/petscimpl.h>
 #include "compat.h"
+#include "collective.hpp"
 
 #include <map>
 #include <string>
@@ -90,9 +91,6 @@ PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std
 /* Set by the TS attachment while it retries a rejected step: a declared TS then gets its solution back but keeps its
    clock, the adaptor's new time step and its method's history (see src/ts/). */
 PETSC_INTERN PetscBool tsRestoreSolutionOnly;
-
-/* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
-PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
 
 /* Restore at another rank count (src/interface/record.cxx). A record is redistributed when its entry was captured on
    another number of ranks than its DM lives on now. Its arrays are then: point fields, a share of the writers'

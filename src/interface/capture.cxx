@@ -7,22 +7,6 @@
 namespace petscsnapshot
 {
 
-PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::string &message, PetscErrorCode code, const char prefix[])
-{
-  PetscMPIInt rank, size, first;
-  char        text[1024] = {0};
-
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  first = localFailure ? rank : size;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
-  if (first == size) PetscFunctionReturn(PETSC_SUCCESS);
-  if (rank == first) PetscCall(PetscStrncpy(text, message.c_str(), sizeof(text)));
-  PetscCallMPI(MPI_Bcast(text, sizeof(text), MPI_CHAR, first, comm));
-  SETERRQ(comm, code, "%s: %s [detected on rank %d]", prefix, text, first);
-}
-
 /* Run every hook registered for dm's type, in registration order, in one phase. */
 static PetscErrorCode RunHooks(_n_PetscSnapshotRecord &rec, Phase phase)
 {
