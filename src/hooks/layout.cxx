@@ -1,10 +1,19 @@
 /* Layout hooks: record what a DM's data layout is at capture, and refuse a restore into a DM laid out otherwise
-   (a refined mesh, another distribution, another discretization). They capture nothing that restore writes. */
+   (a refined mesh, another distribution, another discretization). They capture nothing that restore writes.
+
+   Sizes are no identity: two partitions of one mesh have equal sizes. A DMDA's layout names the owned box, which is
+   its identity. A DMPlex's is its local topology (cones, orientations) and point SF, as a fingerprint: two
+   partitions of one mesh differ in which points a rank holds or where its shared boundary lies. Coordinates are
+   not used: the application may have moved them since the capture. A DMPlex that fails this is refused, or, when
+   the storage can match points through PETSc's numbering in its file (a mesh loaded with PetscSnapshotHDF5LoadDM()),
+   restored through it (see docs/design.md, "Which point is which"). */
 #include "../include/snapshotimpl.hpp"
 #include "builtin.hpp"
 
 #include <petscdmplex.h>
 #include <petscdmda.h>
+#include <petscsf.h>
+#include <cstdint>
 
 namespace petscsnapshot
 {
@@ -47,9 +56,54 @@ static PetscErrorCode SectionSizes(DM dm, Layout *layout)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* 64-bit mixing (the finalizer of MurmurHash3): a fingerprint, not a checksum against tampering. */
+static inline uint64_t Mix(uint64_t h, uint64_t v)
+{
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 33);
+}
+
+/* The local topology (every point's cone and orientations) and the point SF (every leaf and its root): equal on
+   two DMs of one mesh only if this rank holds the same points in the same order, with the same owners. */
+static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
+{
+  PetscInt           pStart, pEnd, nroots, nleaves;
+  const PetscInt    *leaves;
+  const PetscSFNode *roots;
+  PetscSF            sf;
+  uint64_t           h = 0;
+
+  PetscFunctionBegin;
+  PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
+  for (PetscInt p = pStart; p < pEnd; p++) {
+    const PetscInt *cone, *ornt;
+    PetscInt        size;
+
+    PetscCall(DMPlexGetConeSize(dm, p, &size));
+    PetscCall(DMPlexGetCone(dm, p, &cone));
+    PetscCall(DMPlexGetConeOrientation(dm, p, &ornt));
+    h = Mix(h, (uint64_t)size);
+    for (PetscInt c = 0; c < size; c++) h = Mix(Mix(h, (uint64_t)cone[c]), (uint64_t)(int64_t)ornt[c]);
+  }
+  PetscCall(DMGetPointSF(dm, &sf));
+  PetscCall(PetscSFGetGraph(sf, &nroots, &nleaves, &leaves, &roots));
+  h = Mix(Mix(h, (uint64_t)(int64_t)nroots), (uint64_t)(int64_t)nleaves);
+  for (PetscInt l = 0; l < nleaves && nroots >= 0; l++) h = Mix(Mix(Mix(h, (uint64_t)(leaves ? leaves[l] : l)), (uint64_t)roots[l].rank), (uint64_t)roots[l].index);
+  *fp = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const char fingerprintLow[]  = "topology and partition fingerprint (low bits)";
+static const char fingerprintHigh[] = "topology and partition fingerprint (high bits)";
+
 static PetscErrorCode PlexLayout(DM dm, Layout *layout)
 {
   PetscInt pStart, pEnd, depth, cStart, cEnd, vStart, vEnd;
+  uint64_t fp = 0;
 
   PetscFunctionBegin;
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
@@ -62,6 +116,9 @@ static PetscErrorCode PlexLayout(DM dm, Layout *layout)
   layout->add("number of cells", cEnd - cStart);
   layout->add("number of vertices", vEnd - vStart);
   PetscCall(SectionSizes(dm, layout));
+  PetscCall(TopologyFingerprint(dm, &fp));
+  layout->add(fingerprintLow, (PetscInt)(int32_t)(uint32_t)(fp & 0xffffffffu));
+  layout->add(fingerprintHigh, (PetscInt)(int32_t)(uint32_t)(fp >> 32));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -100,37 +157,66 @@ static PetscErrorCode CaptureLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode CheckLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
+/* At the same rank count: does the DM hold, on every rank, the points captured there (sizes and, for a DMPlex, the
+   fingerprint of its local topology and point SF)? Why not, in words. */
+static PetscErrorCode SamePoints(PetscSnapshotRecord rec, const Layout &now, bool *same, std::string *why)
 {
-  Layout                  now;
   PetscBool               found;
   PetscSnapshotRecordInfo info;
   PetscInt                captured[maxLayoutValues];
-  PetscBool               redistributed;
 
   PetscFunctionBegin;
-  PetscCall(RecordRedistributed(rec, &redistributed));
-  if (redistributed) { /* per-rank layouts do not compare: the mesh must come from the file */
-    PetscBool isplex;
-
-    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
-    if (isplex) PetscCall(RecordCheckMesh(rec));
-    else PetscCall(PetscSnapshotRecordRefuse(rec, "a DM of type %s is laid out per rank: it can be restored only on the %d ranks that captured it", rec->entry->dmType.c_str(), rec->entry->commSize));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(reinterpret_cast<LayoutFn>(ctx)(dm, &now));
+  *same = false;
   PetscCall(PetscSnapshotRecordGetInfo(rec, layoutRecord, &found, &info));
   if (!found || info.type != PETSC_INT || info.n != now.count) {
-    PetscCall(PetscSnapshotRecordRefuse(rec, "the snapshot has no layout of this kind of DM (it was captured from a DM of type %s)", rec->entry->dmType.c_str()));
+    PetscCallCXX(*why = "the snapshot has no layout of this kind of DM (it was captured from a DM of type " + rec->entry->dmType + ")");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(PetscSnapshotRecordGetArray(rec, layoutRecord, PETSC_INT, 1, now.count, captured));
   for (PetscInt i = 0; i < now.count; i++) {
-    if (captured[i] != now.values[i]) {
-      PetscCall(PetscSnapshotRecordRefuse(rec, "the DM's layout changed: %s was %" PetscInt_FMT " at capture and is %" PetscInt_FMT " now", now.names[i], captured[i], now.values[i]));
-      break;
-    }
+    if (captured[i] == now.values[i]) continue;
+    if (now.names[i] == fingerprintLow || now.names[i] == fingerprintHigh)
+      PetscCallCXX(*why = "the DM's local topology or partition differs from the captured one (same sizes, other cones or point SF): it was distributed otherwise");
+    else PetscCallCXX(*why = std::string("the DM's layout changed: ") + now.names[i] + " was " + std::to_string(captured[i]) + " at capture and is " + std::to_string(now.values[i]) + " now");
+    PetscFunctionReturn(PETSC_SUCCESS);
   }
+  *same = true;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
+{
+  Layout      now;
+  PetscBool   redistributed, isplex, all;
+  bool        same = false;
+  std::string why;
+  MPI_Comm    comm = PetscObjectComm((PetscObject)dm);
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+  PetscCall(RecordRedistributed(rec, &redistributed));
+  if (!redistributed) {
+    PetscCall(reinterpret_cast<LayoutFn>(ctx)(dm, &now));
+    PetscCall(SamePoints(rec, now, &same, &why));
+  }
+  /* every rank takes the same path from here */
+  all = same ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &all, 1, MPIU_BOOL, MPI_LAND, comm));
+  if (all) PetscFunctionReturn(PETSC_SUCCESS);
+  if (isplex && rec->snap->ops->checkmesh) { /* the storage can match points through the file (LoadDM) */
+    std::string problem;
+
+    PetscUseTypeMethod(rec->snap, checkmesh, dm, &problem);
+    if (problem.empty()) {
+      rec->entry->redistribute = true; /* every rank: checkmesh decides alike */
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    if (!redistributed && !why.empty()) PetscCall(PetscSnapshotRecordRefuse(rec, "%s; %s", why.c_str(), problem.c_str()));
+    else if (redistributed) PetscCall(PetscSnapshotRecordRefuse(rec, "%s", problem.c_str()));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (redistributed) PetscCall(PetscSnapshotRecordRefuse(rec, "a DM of type %s is laid out per rank: it can be restored only on the %d ranks that captured it", rec->entry->dmType.c_str(), rec->entry->commSize));
+  else if (!why.empty()) PetscCall(PetscSnapshotRecordRefuse(rec, "%s%s", why.c_str(), isplex ? "; restore into a DMPlex distributed like the captured one (same rank count and partitioner)" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

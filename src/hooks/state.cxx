@@ -52,7 +52,7 @@ static PetscErrorCode RefuseRankwise(PetscSnapshotRecord rec, const char name[],
   PetscCall(RecordRankwise(rec, name, &rankwise));
   if (part) PetscCall(RecordRankwise(rec, Part(name, part).c_str(), &rankwisePart));
   if (rankwise || rankwisePart) {
-    PetscCall(PetscSnapshotRecordRefuse(rec, "%s differed between the %d ranks that captured it, so it has no value at another rank count", what, rec->entry->commSize));
+    PetscCall(PetscSnapshotRecordRefuse(rec, "%s differed between the %d ranks that captured it, so it has no value where the mesh is redistributed (another rank count or partition)", what, rec->entry->commSize));
     *refused = PETSC_TRUE;
   }
   PetscFunctionReturn(PETSC_SUCCESS);

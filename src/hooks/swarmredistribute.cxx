@@ -1,4 +1,4 @@
-/* Restore of a swarm at another rank count. The storage deals the particles of whole writer ranks to the readers
+/* Restore of a swarm at another rank count, or whose cell DM is partitioned otherwise. The storage deals the particles of whole writer ranks to the readers
    round robin; SwarmRedistribute() then sends every particle to the rank that owns the cell of the cell DM that
    contains it, and sets the fields that describe the distribution (cell, rank) for the new one. Nothing is lost or
    duplicated: each particle goes to exactly one rank, the lowest that finds it in a cell it owns, and one that no rank
@@ -20,7 +20,7 @@ static PetscErrorCode LocateOwned(DM dm, PetscInt dim, PetscInt n, const PetscRe
   Vec                pos;
   PetscSF            located = nullptr, pointSF; /* DMLocatePoints() takes a non-NULL SF as guesses */
   const PetscSFNode *found;
-  const PetscInt    *leaves;
+  const PetscInt    *leaves, *foundAt;
   PetscInt           nfound, nleaves;
   std::vector<char>  ghost;
   PetscInt           pStart, pEnd;
@@ -34,11 +34,12 @@ static PetscErrorCode LocateOwned(DM dm, PetscInt dim, PetscInt n, const PetscRe
   PetscCall(PetscSFGetGraph(pointSF, nullptr, &nleaves, &leaves, nullptr));
   for (PetscInt l = 0; l < nleaves && nleaves > 0; l++) ghost[(leaves ? leaves[l] : l) - pStart] = 1;
   PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, dim, n * dim, reinterpret_cast<const PetscScalar *>(x), &pos));
-  PetscCall(DMLocatePoints(dm, pos, DM_POINTLOCATION_NONE, &located));
-  PetscCall(PetscSFGetGraph(located, nullptr, &nfound, nullptr, &found));
-  for (PetscInt p = 0; p < n && p < nfound; p++) {
-    PetscInt c = found[p].index;
-    if (c >= pStart && c < pEnd && !ghost[c - pStart]) cell[p] = c;
+  /* with REMOVE the SF's leaves are the points found (by index: the first nfound are not the first points) */
+  PetscCall(DMLocatePoints(dm, pos, DM_POINTLOCATION_REMOVE, &located));
+  PetscCall(PetscSFGetGraph(located, nullptr, &nfound, &foundAt, &found));
+  for (PetscInt l = 0; l < nfound; l++) {
+    PetscInt p = foundAt ? foundAt[l] : l, c = found[l].index;
+    if (p >= 0 && p < n && c >= pStart && c < pEnd && !ghost[c - pStart]) cell[p] = c;
   }
   PetscCall(PetscSFDestroy(&located));
   PetscCall(VecDestroy(&pos));

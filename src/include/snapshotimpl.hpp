@@ -47,8 +47,9 @@ struct Slot {
   void                   *storage  = nullptr;
   size_t                  capacity = 0;
   bool                    seen     = false; /* written by the current capture */
-  bool                    rankwise = false; /* loaded for another number of ranks and different on each writer rank:
-                                               no data here (see RecordRankwise()) */
+  bool                    rankwise = false; /* loaded from a file whose writer ranks wrote it differently: it has no
+                                               value where the points are redistributed (see RecordRankwise());
+                                               at another rank count it holds no data */
 };
 
 using SlotMap = std::map<std::string, Slot, std::less<>>;
@@ -61,6 +62,10 @@ struct Entry {
   PetscMPIInt   commSize = 0;
   PetscInt      captures = 0;
   SlotMap       slots;
+  /* decided by the check phase of a restore: the live DM's points are not the captured ones rank by rank (another
+     rank count, or a DMPlex partitioned otherwise), so data go through the storage's point identity (see
+     RecordRedistributed()) */
+  bool redistribute = false;
 };
 
 using EntryMap = std::map<std::string, Entry, std::less<>>;
@@ -92,8 +97,10 @@ PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std
    clock, the adaptor's new time step and its method's history (see src/ts/). */
 PETSC_INTERN PetscBool tsRestoreSolutionOnly;
 
-/* Restore at another rank count (src/interface/record.cxx). A record is redistributed when its entry was captured on
-   another number of ranks than its DM lives on now. Its arrays are then: point fields, a share of the writers'
+/* Restore at another rank count or into another partition (src/interface/record.cxx). A record is redistributed
+   when its entry was captured on another number of ranks than its DM lives on now, or when the check phase found
+   that the DM's points are not the captured ones rank by rank (a DMPlex loaded from the file and partitioned
+   otherwise; a swarm whose cell DM is redistributed). Its arrays are then: point fields, a share of the writers'
    points (whole writer ranks); arrays every writer rank wrote alike, that common value; other arrays, rankwise (no
    data). DMPlex data go through the storage's mesh operations (PETSc's own N->M loaders); a storage type without
    them cannot redistribute, and the driver refuses. */

@@ -143,6 +143,7 @@ PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan
     PetscCall(PetscSnapshotRecordRefuse(parent, "DM \"%s\" was captured on %d ranks and is restored on %d", name, it->second.commSize, size));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
+  it->second.redistribute = false; /* at the same rank count the layout hook of a DMPlex (or a swarm's) may decide otherwise */
   rec.snap  = snap;
   rec.entry = &it->second;
   rec.dm    = dm;

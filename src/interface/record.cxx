@@ -188,7 +188,12 @@ static PetscErrorCode GetSlot(PetscSnapshotRecord rec, const char name[], PetscD
   PetscCheck(rec->phase != Phase::Capture, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotRecordGet: \"%s\" may be read only by a check or restore hook", name);
   auto it = rec->entry->slots.find(std::string_view(name));
   PetscCheck(it != rec->entry->slots.end(), PETSC_COMM_SELF, PETSC_ERR_PLIB, "DM \"%s\" has no array \"%s\" in the snapshot; its check hook should have refused", rec->entry->name.c_str(), name);
-  PetscCheck(!it->second.rankwise, PETSC_COMM_SELF, PETSC_ERR_PLIB, "DM \"%s\", array \"%s\": written differently by each of the %d ranks that captured it, it has no value at another rank count; its check hook should have refused", rec->entry->name.c_str(), name, rec->entry->commSize);
+  {
+    PetscBool redistributed;
+
+    PetscCall(RecordRedistributed(rec, &redistributed));
+    PetscCheck(!(it->second.rankwise && redistributed), PETSC_COMM_SELF, PETSC_ERR_PLIB, "DM \"%s\", array \"%s\": written differently by each of the %d ranks that captured it, it has no value where the points are redistributed; its check hook should have refused", rec->entry->name.c_str(), name, rec->entry->commSize);
+  }
   const PetscSnapshotRecordInfo &i = it->second.info;
   PetscCheck(i.type == type && i.bs == bs && i.n == n, PETSC_COMM_SELF, PETSC_ERR_PLIB,
              "DM \"%s\", array \"%s\": snapshot has %s x %" PetscInt_FMT " x %" PetscInt_FMT ", asked for %s x %" PetscInt_FMT " x %" PetscInt_FMT "; its check hook should have refused", rec->entry->name.c_str(), name,
@@ -422,7 +427,7 @@ PetscErrorCode RecordRedistributed(PetscSnapshotRecord rec, PetscBool *redistrib
   PetscFunctionBegin;
   PetscSnapshotValidRecord(rec, 1);
   PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)rec->dm), &size));
-  *redistributed = (rec->phase != Phase::Capture && rec->entry->commSize != size) ? PETSC_TRUE : PETSC_FALSE;
+  *redistributed = (rec->phase != Phase::Capture && (rec->entry->commSize != size || rec->entry->redistribute)) ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

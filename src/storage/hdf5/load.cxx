@@ -44,11 +44,12 @@ void PlanSegments(const LoadContext &lc, int kind, const std::vector<int64_t> &c
   *keep     = true;
   *rankwise = false;
   segments->clear();
-  if (lc.writers == lc.size) {
+  for (int r = 1; r < lc.writers; r++) alike = alike && counts[r] == counts[0] && sums[r] == sums[0];
+  if (lc.writers == lc.size) { /* kept; marked for a restore into another partition, which refuses it */
     segments->push_back(lc.rank);
+    *rankwise = kind != PETSCSNAPSHOT_RECORD_POINT_FIELD && !alike;
     return;
   }
-  for (int r = 1; r < lc.writers; r++) alike = alike && counts[r] == counts[0] && sums[r] == sums[0];
   if (kind != PETSCSNAPSHOT_RECORD_POINT_FIELD && alike) {
     segments->push_back(0);
     return;
@@ -274,8 +275,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   delete loaded;
   PetscCallCXX(d->lastFile = file);
   PetscCall(PetscViewerDestroy(&d->loading));
-  if (writers != size) d->loading = viewer; /* the DMPlex data are read during the restore */
-  else PetscCall(PetscViewerDestroy(&viewer));
+  d->loading = viewer; /* the DMPlex data are read during the restore if the points are redistributed */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
