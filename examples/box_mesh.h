@@ -1,5 +1,6 @@
 /* The mesh of the examples (and tests): a distributed tensor-product DMPlex on the unit square, optionally periodic,
-   named, partitioned deterministically (so that a mesh made again is laid out the same). */
+   named, partitioned deterministically (so that a mesh made again is laid out the same): by default with the simple
+   partitioner, or the one -petscpartitioner_type names. */
 #ifndef PETSCSNAPSHOT_BOX_MESH_H
 #define PETSCSNAPSHOT_BOX_MESH_H
 
@@ -18,10 +19,12 @@ static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodi
 #else
   PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, lower, upper, bd, PETSC_TRUE, 0, PETSC_FALSE, dm));
 #endif
-  { /* a deterministic partition, so that a mesh made again is laid out the same */
+  { /* a deterministic partition, so that a mesh made again is laid out the same: simple, unless
+       -petscpartitioner_type asks for another */
     PetscPartitioner part;
     PetscCall(DMPlexGetPartitioner(*dm, &part));
     PetscCall(PetscPartitionerSetType(part, PETSCPARTITIONERSIMPLE));
+    PetscCall(PetscPartitionerSetFromOptions(part));
   }
   PetscCall(DMPlexDistribute(*dm, 0, NULL, &dist));
   if (dist) {

@@ -1,7 +1,10 @@
-static const char help[] = "The hdf5 snapshot type at another rank count: -mode write on N ranks writes a checkpoint of a heat\n"
-                           "solution, its TS, a struct and a PIC swarm, with a reference of the state in a form that does not\n"
-                           "depend on the distribution; -mode read on M ranks loads the mesh from the file, builds the same\n"
-                           "objects, restores, and compares with the reference bitwise.\n";
+static const char help[] = "Restarts for every writer x reader rank count and partition. -mode write on N ranks (mesh partitioned\n"
+                           "by -petscpartitioner_type, simple by default) writes a checkpoint of a heat solution, its TS, a struct\n"
+                           "and a PIC swarm, a reference of that state in a form that does not depend on the distribution, and\n"
+                           "the reference after two more steps. -mode read on M ranks, for each writer count N in 1..4: loads\n"
+                           "the mesh from the file, restores, compares bitwise, checks particle placement and steps on; at N = M\n"
+                           "also restores into a mesh it builds with the writer's partitioner (the continued run must equal the\n"
+                           "writer's bitwise) and into one built with the other partitioner (refused, or exact).\n";
 
 #include <petscsf.h>
 #include "heatutil.h"
@@ -153,28 +156,66 @@ static PetscErrorCode ParticlesPlaced(DM sw, DM mesh, PetscBool *placed)
   PetscFunctionReturn(0);
 }
 
-/* Writer on N ranks: 2 steps (particles move and migrate), then the checkpoint and the reference; a second file with
-   a struct that differs from rank to rank. */
+/* The partitioner of this run (-petscpartitioner_type, simple by default) and the other one of the matrix. */
+static PetscErrorCode Partitioners(char mine[], size_t len, const char **other)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(mine, PETSCPARTITIONERSIMPLE, len));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-petscpartitioner_type", mine, len, NULL));
+  *other = strcmp(mine, PETSCPARTITIONERSIMPLE) ? PETSCPARTITIONERSIMPLE : PETSCPARTITIONERPTSCOTCH;
+  PetscFunctionReturn(0);
+}
+
+/* nm-<partitioner>-w<writers>-<what> */
+static void FileName(char buf[], size_t len, const char part[], PetscMPIInt writers, const char what[])
+{
+  snprintf(buf, len, "nm-%s-w%d-%s", part, (int)writers, what);
+}
+
+/* Every particle is where its cell is, and the cell sort works (what a PIC step needs after a restart). */
+static PetscErrorCode SimStepsSorted(Sim *s, PetscInt k)
+{
+  PetscFunctionBeginUser;
+  PetscCall(SimSteps(s, k));
+  PetscCall(DMSwarmSortGetAccess(s->sw));
+  PetscCall(DMSwarmSortRestoreAccess(s->sw));
+  PetscFunctionReturn(0);
+}
+
+/* Writer on N ranks: 2 steps (particles move and migrate), then the checkpoint and the reference, then the reference
+   after 2 more steps; a second file with a struct that differs from rank to rank. */
 static PetscErrorCode Write(void)
 {
   Sim           s;
   PetscSnapshot ckpt, rankwise;
-  Reference     ref;
-  PetscMPIInt   rank;
+  Reference     ref, cont;
+  PetscMPIInt   rank, size;
+  char          part[64], file[PETSC_MAX_PATH_LEN];
+  const char   *other;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(Partitioners(part, sizeof(part), &other));
   PetscCall(SimCreate(&s));
   PetscCall(SimSteps(&s, 2));
-  PetscCall(HDF5Snapshot("nm-ckpt.h5", &ckpt));
+  FileName(file, sizeof(file), part, size, "ckpt.h5");
+  PetscCall(HDF5Snapshot(file, &ckpt));
   PetscCall(PetscSnapshotCapture(ckpt, s.heat.dm));
   PetscCall(ReferenceGet(&s, &ref));
-  PetscCall(ReferenceSave(&ref, "nm-reference.bin"));
+  FileName(file, sizeof(file), part, size, "reference.bin");
+  PetscCall(ReferenceSave(&ref, file));
   PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(ref.particles.N > 0 && ref.nsol > 0), "writer: checkpoint and distribution-free reference written"));
   PetscCall(PetscSnapshotDMAddStateBytes(s.heat.dm, "rank", &rank, sizeof(rank), 1));
-  PetscCall(HDF5Snapshot("nm-rankwise.h5", &rankwise));
+  FileName(file, sizeof(file), part, size, "rankwise.h5");
+  PetscCall(HDF5Snapshot(file, &rankwise));
   PetscCall(PetscSnapshotCapture(rankwise, s.heat.dm));
   PetscCall(PetscSnapshotDMRemoveState(s.heat.dm, "rank"));
+  PetscCall(SimStepsSorted(&s, 2));
+  PetscCall(ReferenceGet(&s, &cont));
+  FileName(file, sizeof(file), part, size, "continued.bin");
+  PetscCall(ReferenceSave(&cont, file));
+  PetscCall(ReferenceFree(&cont));
   PetscCall(ReferenceFree(&ref));
   PetscCall(PetscSnapshotDestroy(&ckpt));
   PetscCall(PetscSnapshotDestroy(&rankwise));
@@ -182,70 +223,148 @@ static PetscErrorCode Write(void)
   PetscFunctionReturn(0);
 }
 
-/* Reader on M ranks. */
-static PetscErrorCode Read(void)
+/* now equals ref bitwise: clock, struct, solution rows, particle set; verdicts prefixed with what. */
+static PetscErrorCode CheckRestored(const char what[], Sim *s, const Reference *ref, PetscBool clock)
+{
+  Reference   now;
+  PetscBool   eq, unique;
+  PetscMPIInt rank;
+  char        msg[256];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCall(ReferenceGet(s, &now));
+  if (clock) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: TS clock and user struct as written", what));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(now.t == ref->t && now.step == ref->step && !memcmp(&now.counters, &ref->counters, sizeof(Counters))), msg));
+  }
+  eq = PETSC_FALSE;
+  if (rank == 0) eq = (PetscBool)(now.nsol == ref->nsol && !memcmp(now.sol, ref->sol, 3 * sizeof(double) * ref->nsol));
+  PetscCallMPI(MPI_Bcast(&eq, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the solution at every vertex (sorted by position) equals the writer's, bitwise", what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, msg));
+  PetscCall(GlobalSetEqual(&now.particles, &ref->particles, &eq));
+  PetscCall(GlobalSetUniqueIds(&now.particles, &unique));
+  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the global particle set (sorted by pid, every field but rank and cell) equals the writer's, bitwise, none lost or duplicated", what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(eq && unique && now.particles.N == ref->particles.N), msg));
+  PetscCall(ReferenceFree(&now));
+  PetscFunctionReturn(0);
+}
+
+/* At the writer's rank count, restore into a mesh built here with partitioner `with` (the writer used `part`): either
+   refused, naming the partition, with nothing written, or every value restored on its point, the particles placed,
+   and the continued run equal to the writer's bitwise. The simple partitioner is deterministic: when both used it,
+   the partition is the writer's and the restore must go through. PT-Scotch need not give the same partition twice. */
+static PetscErrorCode SameCountSelfBuilt(PetscSnapshot ckpt, const char part[], const char with[], const Reference *ref, const Reference *cont)
+{
+  Sim            mine;
+  Vec            keep;
+  PetscErrorCode ierr;
+  PetscBool      untouched, placed;
+  char           what[256];
+  PetscBool      deterministic = (PetscBool)(!strcmp(part, PETSCPARTITIONERSIMPLE) && !strcmp(with, PETSCPARTITIONERSIMPLE));
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsSetValue(NULL, "-petscpartitioner_type", with));
+  PetscCall(SimCreate(&mine));
+  PetscCall(PetscOptionsSetValue(NULL, "-petscpartitioner_type", part));
+  PetscCall(VecDuplicate(mine.heat.u, &keep));
+  PetscCall(VecCopy(mine.heat.u, keep));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PetscSnapshotRestore(ckpt, mine.heat.dm);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) {
+    const char *text;
+    char       *specific;
+    PetscCall(PetscErrorMessage(ierr, &text, &specific));
+    PetscCall(VecBitwiseEqual(mine.heat.u, keep, &untouched));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s: refused, naming the partition, nothing written", with));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(untouched && specific && strstr(specific, "partition") && !(deterministic)), what));
+  } else {
+    PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s (partitioned as the writer's): restored", with));
+    PetscCall(CheckRestored(what, &mine, ref, PETSC_TRUE));
+    PetscCall(ParticlesPlaced(mine.sw, mine.heat.dm, &placed));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s: every particle on the rank owning its cell, with that cell in its cell field", with));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, placed, what));
+    PetscCall(SimStepsSorted(&mine, 2));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s, 2 more steps: the continued run", with));
+    PetscCall(CheckRestored(what, &mine, cont, PETSC_TRUE));
+  }
+  PetscCall(VecDestroy(&keep));
+  PetscCall(SimDestroy(&mine));
+  PetscFunctionReturn(0);
+}
+
+/* Reader on M ranks, of the file written on N ranks with the same partitioner. */
+static PetscErrorCode ReadOne(PetscMPIInt writers)
 {
   PetscSnapshot ckpt, rankwise;
   Sim           s;
   DM            mesh;
-  Reference     ref, now;
-  PetscBool     eq, unique, placed;
-  PetscMPIInt   rank;
+  Reference     ref, cont;
+  PetscBool     placed;
+  PetscMPIInt   rank, size;
+  char          part[64], file[PETSC_MAX_PATH_LEN], what[128];
+  const char   *other;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(ReferenceLoad(&ref, "nm-reference.bin"));
-  PetscCall(HDF5Snapshot("nm-ckpt.h5", &ckpt));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(Partitioners(part, sizeof(part), &other));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "-- written on %d ranks, read on %d, partitioner %s\n", (int)writers, (int)size, part));
+  FileName(file, sizeof(file), part, writers, "reference.bin");
+  PetscCall(ReferenceLoad(&ref, file));
+  FileName(file, sizeof(file), part, writers, "continued.bin");
+  PetscCall(ReferenceLoad(&cont, file));
+  FileName(file, sizeof(file), part, writers, "ckpt.h5");
+  PetscCall(HDF5Snapshot(file, &ckpt));
 
-  { /* a mesh the program builds itself cannot be matched to the file's at another rank count: refused, untouched */
+  if (writers != size) { /* a mesh the program builds itself cannot be matched to the file's: refused, untouched */
     Sim mine;
     Vec keep;
     PetscCall(SimCreate(&mine));
     PetscCall(VecDuplicate(mine.heat.u, &keep));
     PetscCall(VecCopy(mine.heat.u, keep));
-    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(ckpt, mine.heat.dm), "PetscSnapshotHDF5LoadDM", "reader: a self-built mesh at another rank count is refused, pointing to PetscSnapshotHDF5LoadDM()");
-    PetscCall(TestVecEqual(mine.heat.u, keep, "reader: the refused restore wrote nothing"));
+    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(ckpt, mine.heat.dm), "PetscSnapshotHDF5LoadDM", "self-built mesh at another rank count: refused, pointing to PetscSnapshotHDF5LoadDM()");
+    PetscCall(TestVecEqual(mine.heat.u, keep, "self-built mesh at another rank count: the refused restore wrote nothing"));
     PetscCall(VecDestroy(&keep));
     PetscCall(SimDestroy(&mine));
+  } else { /* at the same count, into a mesh built here: with the writer's partitioner and with the other one */
+    PetscCall(SameCountSelfBuilt(ckpt, part, part, &ref, &cont));
+    if (size > 1) PetscCall(SameCountSelfBuilt(ckpt, part, other, &ref, &cont));
   }
 
+  /* the mesh from the file, partitioned by this run's partitioner: always restored, every value on its point */
   PetscCall(PetscSnapshotHDF5LoadDM(ckpt, "mesh", &mesh));
   PetscCall(SimCreateOn(mesh, &s));
   PetscCall(PetscSnapshotRestore(ckpt, s.heat.dm));
-  PetscCall(ReferenceGet(&s, &now));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(now.t == ref.t && now.step == ref.step && !memcmp(&now.counters, &ref.counters, sizeof(Counters))), "reader: TS clock and user struct as written"));
-  eq = PETSC_FALSE;
-  if (rank == 0) eq = (PetscBool)(now.nsol == ref.nsol && !memcmp(now.sol, ref.sol, 3 * sizeof(double) * ref.nsol));
-  PetscCallMPI(MPI_Bcast(&eq, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, "reader: the solution at every vertex (sorted by position) equals the writer's, bitwise"));
-  PetscCall(GlobalSetEqual(&now.particles, &ref.particles, &eq));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, "reader: the global particle set (sorted by pid, every field but rank and cell) equals the writer's, bitwise"));
-  PetscCall(GlobalSetUniqueIds(&now.particles, &unique));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(unique && now.particles.N == ref.particles.N), "reader: no particle lost or duplicated"));
+  PetscCall(CheckRestored("mesh loaded from the file", &s, &ref, PETSC_TRUE));
   PetscCall(ParticlesPlaced(s.sw, mesh, &placed));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, placed, "reader: every particle is on the rank owning its cell, with that cell in its cell field"));
-  {
-    PetscInt n;
-    PetscCall(DMSwarmGetLocalSize(s.sw, &n));
-    PetscCall(PetscSynchronizedPrintf(PETSC_COMM_WORLD, "  rank %d holds %" PetscInt_FMT " particles\n", rank, n));
-    PetscCall(PetscSynchronizedFlush(PETSC_COMM_WORLD, PETSC_STDOUT));
-  }
-  PetscCall(SimSteps(&s, 1));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, PETSC_TRUE, "reader: the restored simulation steps on"));
-  PetscCall(ReferenceFree(&now));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, placed, "mesh loaded from the file: every particle on the rank owning its cell, with that cell in its cell field"));
+  PetscCall(SimStepsSorted(&s, 2));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, PETSC_TRUE, "mesh loaded from the file: the restored simulation steps on (migrate, cell sort)"));
 
-  { /* a struct that differed between the writer's ranks has no value here: refused, naming it */
+  if (writers != size && writers > 1) { /* a struct that differed between the writer's ranks has no value here: refused, naming it */
     PetscInt mark = 7;
     PetscCall(PetscSnapshotDMAddStateBytes(s.heat.dm, "rank", &mark, sizeof(mark), 1));
-    PetscCall(HDF5Snapshot("nm-rankwise.h5", &rankwise));
-    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(rankwise, s.heat.dm), "differed between the", "reader: per-rank user state at another rank count is refused");
-    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(mark == 7), "reader: ... and left untouched"));
+    FileName(file, sizeof(file), part, writers, "rankwise.h5");
+    PetscCall(HDF5Snapshot(file, &rankwise));
+    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(rankwise, s.heat.dm), "differed between the", "per-rank user state at another rank count is refused");
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(mark == 7), "... and left untouched"));
     PetscCall(PetscSnapshotDMRemoveState(s.heat.dm, "rank"));
     PetscCall(PetscSnapshotDestroy(&rankwise));
   }
   PetscCall(ReferenceFree(&ref));
+  PetscCall(ReferenceFree(&cont));
   PetscCall(PetscSnapshotDestroy(&ckpt));
   PetscCall(SimDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Read(void)
+{
+  PetscFunctionBeginUser;
+  for (PetscMPIInt writers = 1; writers <= 4; writers++) PetscCall(ReadOne(writers));
   PetscFunctionReturn(0);
 }
 
