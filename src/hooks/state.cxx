@@ -21,11 +21,18 @@ struct StateKind {
   PetscErrorCode (*restore)(PetscSnapshotRecord, const char[], PetscObject);
 };
 
-/* "state/<key>#<part>", without exceptions */
+/* "state/<key>#<part>", of any length; an allocation failure leaves it empty, which no hook accepts as a name */
 struct Part {
-  char s[PETSC_MAX_PATH_LEN];
-  Part(const char name[], const char part[]) { std::snprintf(s, sizeof(s), "%s#%s", name, part); }
-  const char *c_str() const { return s; }
+  std::string s;
+  Part(const char name[], const char part[]) noexcept
+  {
+    try {
+      s = std::string(name) + '#' + part;
+    } catch (...) {
+      s.clear();
+    }
+  }
+  const char *c_str() const { return s.c_str(); }
 };
 
 /* Refuse unless the record holds an array of this type and block size (any length). */
@@ -151,7 +158,7 @@ static PetscErrorCode CheckSubDM(PetscSnapshotRecord rec, const char name[], Pet
   PetscSnapshotRecordInfo info;
   PetscBool               ok;
   const char             *dmName;
-  char                    captured[256] = {0};
+  std::string             captured; /* a DM name has any length */
 
   PetscFunctionBegin;
   PetscCall(RefuseRankwise(rec, name, nullptr, what, &ok));
@@ -159,8 +166,9 @@ static PetscErrorCode CheckSubDM(PetscSnapshotRecord rec, const char name[], Pet
   PetscCall(CheckArray(rec, name, PETSC_CHAR, 1, what, &info, &ok));
   if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscObjectGetName(obj, &dmName));
-  if (info.n < (PetscInt)sizeof(captured)) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_CHAR, 1, info.n, captured));
-  if (std::strcmp(captured, dmName)) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was the DM \"%s\" at capture and is the DM \"%s\" now", what, captured, dmName));
+  PetscCallCXX(captured.assign((size_t)info.n, '\0'));
+  if (info.n) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_CHAR, 1, info.n, captured.data()));
+  if (captured != dmName) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was the DM \"%s\" at capture and is the DM \"%s\" now", what, captured.c_str(), dmName));
   else PetscCall(PetscSnapshotRecordAddSubDM(rec, (DM)obj));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -21,6 +21,9 @@ namespace petscsnapshot
 /* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
 PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
 
+/* Broadcast a string of any length from root (its length first, then its characters). Collective. */
+PETSC_INTERN PetscErrorCode BcastString(MPI_Comm, PetscMPIInt, std::string *);
+
 /* The message of the error ierr just raised on this rank (the text given to SETERRQ/PetscCheck, or PETSc's generic text). */
 PETSC_INTERN std::string ErrorText(PetscErrorCode ierr);
 

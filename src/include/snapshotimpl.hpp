@@ -92,6 +92,10 @@ PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std
    clock, the adaptor's new time step and its method's history (see src/ts/). */
 PETSC_INTERN PetscBool tsRestoreSolutionOnly;
 
+/* Refuse (naming caller, what and the rule) a name that not every storage type can hold as given: it must be
+   '/'-separated parts, none empty or "." (the hdf5 type makes them HDF5 paths). */
+PETSC_INTERN PetscErrorCode CheckStorableName(const char[], const char[], const char[]);
+
 /* Restore at another rank count (src/interface/record.cxx). A record is redistributed when its entry was captured on
    another number of ranks than its DM lives on now. Its arrays are then: point fields, a share of the writers'
    points (whole writer ranks); arrays every writer rank wrote alike, that common value; other arrays, rankwise (no
@@ -164,7 +168,7 @@ struct _p_PetscSnapshot {
   PetscInt  retries;          /* rejected steps rolled back before their retry */
   PetscInt  restepChecks;     /* steps taken twice */
   PetscInt  restepMismatches; /* steps whose two takes differed */
-  char      restepFirst[512]; /* the first array that differed, at the last mismatch */
+  std::string *restepFirst;   /* the first array that differed, at the last mismatch (owned) */
 };
 
 /* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the
