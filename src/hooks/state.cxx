@@ -6,7 +6,6 @@
 #include "builtin.hpp"
 
 #include <petsc/private/tsimpl.h>
-#include <cstdio>
 #include <cstring>
 
 namespace petscsnapshot
@@ -242,6 +241,12 @@ static PetscErrorCode UserStateOf(PetscObject obj, UserState **us)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* "DM "<dm>", state "<key>": <which>", for the messages of failed user functions */
+static std::string UserWhat(PetscSnapshotRecord rec, const char name[], const char which[])
+{
+  return "DM \"" + rec->entry->name + "\", state \"" + std::string(name + sizeof(statePrefix) - 1) + "\": " + which;
+}
+
 static PetscErrorCode CaptureUser(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
   UserState *us;
@@ -251,9 +256,19 @@ static PetscErrorCode CaptureUser(PetscSnapshotRecord rec, const char name[], Pe
   PetscFunctionBegin;
   PetscCall(UserStateOf(obj, &us));
   if (us->captureFn) {
-    PetscCall((*us->sizeFn)(us->ctx, &size));
-    PetscCall(UserStateScratch(us, size, &bytes));
-    PetscCall((*us->captureFn)(us->ctx, size, bytes));
+    std::string what;
+    bool        ok;
+
+    /* the user's functions may fail on some ranks only: a local step, agreed by the driver (nothing is put) */
+    PetscCallCXX(what = UserWhat(rec, name, "size and capture functions"));
+    ok = RecordLocalStep(rec, what, [&]() -> PetscErrorCode {
+      PetscFunctionBegin;
+      PetscCall((*us->sizeFn)(us->ctx, &size));
+      PetscCall(UserStateScratch(us, size, &bytes));
+      PetscCall((*us->captureFn)(us->ctx, size, bytes));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    });
+    if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   } else {
     size  = us->size;
     bytes = us->data;
@@ -294,9 +309,13 @@ static PetscErrorCode RestoreUser(PetscSnapshotRecord rec, const char name[], Pe
   PetscCall(PetscSnapshotRecordGetInfo(rec, name, &found, &info));
   if (!us->restoreFn) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_STRUCT, 1, info.n, us->data));
   else {
+    std::string what;
+
     PetscCall(UserStateScratch(us, (size_t)info.n, &bytes));
     PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_STRUCT, 1, info.n, bytes));
-    PetscCall((*us->restoreFn)(us->ctx, (size_t)info.n, bytes));
+    /* may fail on some ranks only: a local step, agreed by the driver after every other state was restored */
+    PetscCallCXX(what = UserWhat(rec, name, "restore function"));
+    (void)RecordLocalStep(rec, what, [&]() { return (*us->restoreFn)(us->ctx, (size_t)info.n, bytes); });
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -126,7 +126,26 @@ struct _n_PetscSnapshotRecord {
   int                         depth   = 0;       /* nesting of sub-DMs */
   petscsnapshot::RestorePlan *plan    = nullptr; /* check phase: where sub-DMs are queued for restore */
   std::vector<PetscObjectId> *visited = nullptr; /* DMs already captured or checked by this call (sub-DM cycles) */
+  std::vector<DM>             subDMs;            /* capture and check: sub-DMs the hooks named, captured or checked
+                                                    by the driver after this DM's hooks, once the ranks agreed */
+  petscsnapshot::LocalFailures *failures = nullptr; /* the driver's: hooks and user callbacks fail here, agreed by the
+                                                       driver after the phase (docs/design.md, "Every failure is
+                                                       collective") */
 };
+
+namespace petscsnapshot
+{
+
+/* A local step inside a hook that must not end the hook, above all a user callback: its error is recorded in the
+   driver's LocalFailures (never raised here), the hook goes on, and the driver raises it on every rank after the
+   phase. Returns whether the step succeeded. */
+template <class F>
+bool RecordLocalStep(_n_PetscSnapshotRecord *rec, const std::string &what, F &&step)
+{
+  return rec->failures->Attempt(what, std::forward<F>(step));
+}
+
+} // namespace petscsnapshot
 
 typedef struct _PetscSnapshotOps *PetscSnapshotOps;
 struct _PetscSnapshotOps {

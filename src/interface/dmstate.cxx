@@ -167,7 +167,10 @@ static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
   user state made with `PetscSnapshotDMAddStateBytes()` or `PetscSnapshotDMAddStateCallbacks()`
 
   Notes:
-  Declaring the same key again replaces the object. The key must be the same on every rank.
+  Declaring the same key again replaces the object. The key must be the same on every rank (a capture refuses
+  declarations that differ between ranks). A key has at most 255 characters (PETSc composes objects under names of
+  at most that length), no '#', and is a path of '/'-separated parts none of which is empty or "." (the hdf5 type
+  stores it as an HDF5 path); any other key is refused here, naming the rule.
 
   The `DM` holds a reference to `obj` through `PetscObjectCompose()`, except when `obj` itself references the `DM` (a
   `Vec` from `DMCreateGlobalVector()`, a `TS` whose `DM` it is, a swarm whose cell `DM` it is): that would be a
@@ -431,6 +434,11 @@ PetscErrorCode PetscSnapshotDMAddStateBytes(DM dm, const char key[], void *data,
   Notes:
   Restore refuses, naming the key, when the version differs; the restore function is trusted with the size. The bytes
   are kept in a buffer reused from capture to capture.
+
+  The functions may fail on some ranks only (raise an error with `SETERRQ()` or `PetscCheck()` on `PETSC_COMM_SELF`):
+  `PetscSnapshotCapture()` and `PetscSnapshotRestore()` then fail on every rank with that rank's message, without
+  hanging. A failed capture keeps nothing of the `DM`; a failed restore function leaves its state as it left it, while
+  every other object of the restore is restored.
 
   Level: intermediate
 

@@ -107,6 +107,8 @@ static PetscErrorCode PutArray(PetscSnapshotRecord rec, const char name[], Petsc
 
   Notes:
   The data are copied; a name written again by the next capture reuses its buffer when the size is unchanged.
+  A name is a path of '/'-separated parts, none of them empty or "."; every rank must put the same names with the same
+  type and block size (the capture refuses otherwise).
 
   Level: advanced
 
