@@ -93,6 +93,11 @@ $  PetscErrorCode hook(PetscSnapshotRecord rec, DM dm, void *ctx)
    A check hook must not change anything. It reports a mismatch with `PetscSnapshotRecordRefuse()` rather than raising
    an error, so that the refusal is reduced over the communicator and raised on every rank.
 
+   A hook may fail on some ranks only: the driver catches its error, runs the remaining hooks (so that every rank makes
+   the same collective calls), and raises the first failing rank's message on every rank after the phase. A capture
+   hook therefore makes no collective calls of its own; sub-`DM`s named with `PetscSnapshotRecordAddSubDM()` are
+   captured by the driver afterwards.
+
    Level: advanced
 
 .seealso: `PetscSnapshotRegisterDMHook()`

@@ -1,5 +1,6 @@
 /* The built-in hooks, in the order they run: layout checks first (they decide whether a DMPlex's points are
-   redistributed), then coordinates, then swarm particles (which follow their cell DM), then declared state. */
+   redistributed), then coordinates, then declared state, then swarm particles (which follow their cell DM, checked
+   before any hook of the swarm runs). */
 #include "../include/snapshotimpl.hpp"
 #include "builtin.hpp"
 
@@ -11,8 +12,8 @@ PetscErrorCode RegisterBuiltinHooks(void)
   PetscFunctionBegin;
   PetscCall(RegisterLayoutHooks());
   PetscCall(RegisterCoordinateHooks());
-  PetscCall(RegisterSwarmHooks()); /* before the state hooks: it decides whether a swarm's particles are redistributed */
   PetscCall(RegisterStateHooks());
+  PetscCall(RegisterSwarmHooks());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

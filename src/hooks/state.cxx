@@ -6,7 +6,6 @@
 #include "builtin.hpp"
 
 #include <petsc/private/tsimpl.h>
-#include <cstdio>
 #include <cstring>
 
 namespace petscsnapshot
@@ -21,11 +20,18 @@ struct StateKind {
   PetscErrorCode (*restore)(PetscSnapshotRecord, const char[], PetscObject);
 };
 
-/* "state/<key>#<part>", without exceptions */
+/* "state/<key>#<part>", of any length; an allocation failure leaves it empty, which no hook accepts as a name */
 struct Part {
-  char s[PETSC_MAX_PATH_LEN];
-  Part(const char name[], const char part[]) { std::snprintf(s, sizeof(s), "%s#%s", name, part); }
-  const char *c_str() const { return s; }
+  std::string s;
+  Part(const char name[], const char part[]) noexcept
+  {
+    try {
+      s = std::string(name) + '#' + part;
+    } catch (...) {
+      s.clear();
+    }
+  }
+  const char *c_str() const { return s.c_str(); }
 };
 
 /* Refuse unless the record holds an array of this type and block size (any length). */
@@ -151,7 +157,7 @@ static PetscErrorCode CheckSubDM(PetscSnapshotRecord rec, const char name[], Pet
   PetscSnapshotRecordInfo info;
   PetscBool               ok;
   const char             *dmName;
-  char                    captured[256] = {0};
+  std::string             captured; /* a DM name has any length */
 
   PetscFunctionBegin;
   PetscCall(RefuseRankwise(rec, name, nullptr, what, &ok));
@@ -159,8 +165,9 @@ static PetscErrorCode CheckSubDM(PetscSnapshotRecord rec, const char name[], Pet
   PetscCall(CheckArray(rec, name, PETSC_CHAR, 1, what, &info, &ok));
   if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscObjectGetName(obj, &dmName));
-  if (info.n < (PetscInt)sizeof(captured)) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_CHAR, 1, info.n, captured));
-  if (std::strcmp(captured, dmName)) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was the DM \"%s\" at capture and is the DM \"%s\" now", what, captured, dmName));
+  PetscCallCXX(captured.assign((size_t)info.n, '\0'));
+  if (info.n) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_CHAR, 1, info.n, captured.data()));
+  if (captured != dmName) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was the DM \"%s\" at capture and is the DM \"%s\" now", what, captured.c_str(), dmName));
   else PetscCall(PetscSnapshotRecordAddSubDM(rec, (DM)obj));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -234,6 +241,12 @@ static PetscErrorCode UserStateOf(PetscObject obj, UserState **us)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* "DM "<dm>", state "<key>": <which>", for the messages of failed user functions */
+static std::string UserWhat(PetscSnapshotRecord rec, const char name[], const char which[])
+{
+  return "DM \"" + rec->entry->name + "\", state \"" + std::string(name + sizeof(statePrefix) - 1) + "\": " + which;
+}
+
 static PetscErrorCode CaptureUser(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
   UserState *us;
@@ -243,9 +256,19 @@ static PetscErrorCode CaptureUser(PetscSnapshotRecord rec, const char name[], Pe
   PetscFunctionBegin;
   PetscCall(UserStateOf(obj, &us));
   if (us->captureFn) {
-    PetscCall((*us->sizeFn)(us->ctx, &size));
-    PetscCall(UserStateScratch(us, size, &bytes));
-    PetscCall((*us->captureFn)(us->ctx, size, bytes));
+    std::string what;
+    bool        ok;
+
+    /* the user's functions may fail on some ranks only: a local step, agreed by the driver (nothing is put) */
+    PetscCallCXX(what = UserWhat(rec, name, "size and capture functions"));
+    ok = RecordLocalStep(rec, what, [&]() -> PetscErrorCode {
+      PetscFunctionBegin;
+      PetscCall((*us->sizeFn)(us->ctx, &size));
+      PetscCall(UserStateScratch(us, size, &bytes));
+      PetscCall((*us->captureFn)(us->ctx, size, bytes));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    });
+    if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   } else {
     size  = us->size;
     bytes = us->data;
@@ -286,9 +309,13 @@ static PetscErrorCode RestoreUser(PetscSnapshotRecord rec, const char name[], Pe
   PetscCall(PetscSnapshotRecordGetInfo(rec, name, &found, &info));
   if (!us->restoreFn) PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_STRUCT, 1, info.n, us->data));
   else {
+    std::string what;
+
     PetscCall(UserStateScratch(us, (size_t)info.n, &bytes));
     PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_STRUCT, 1, info.n, bytes));
-    PetscCall((*us->restoreFn)(us->ctx, (size_t)info.n, bytes));
+    /* may fail on some ranks only: a local step, agreed by the driver after every other state was restored */
+    PetscCallCXX(what = UserWhat(rec, name, "restore function"));
+    (void)RecordLocalStep(rec, what, [&]() { return (*us->restoreFn)(us->ctx, (size_t)info.n, bytes); });
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -52,16 +52,7 @@ static PetscErrorCode CheckSwarm(PetscSnapshotRecord rec, DM sw, void *)
 
   PetscFunctionBegin;
   PetscCall(CellDM(sw, &cell));
-  if (cell) {
-    const char *cellName;
-
-    PetscCall(PetscSnapshotRecordAddSubDM(rec, cell));
-    /* particles live in the cells: if the cell DM's points are redistributed (another partition at the same rank
-       count), so are they, by location. The state hooks run after this one and see it. */
-    PetscCall(PetscObjectGetName((PetscObject)cell, &cellName));
-    auto it = rec->snap->entries->find(std::string_view(cellName));
-    if (it != rec->snap->entries->end() && it->second.redistribute) rec->entry->redistribute = true;
-  }
+  if (cell) PetscCall(PetscSnapshotRecordAddSubDM(rec, cell)); /* checked first by the driver: see CheckTree() */
   PetscCall(SwarmGetFields(sw, fields, &n));
   for (const SwarmField &f : fields) {
     std::string             name;

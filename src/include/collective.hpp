@@ -21,6 +21,9 @@ namespace petscsnapshot
 /* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
 PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
 
+/* Broadcast a string of any length from root (its length first, then its characters). Collective. */
+PETSC_INTERN PetscErrorCode BcastString(MPI_Comm, PetscMPIInt, std::string *);
+
 /* The message of the error ierr just raised on this rank (the text given to SETERRQ/PetscCheck, or PETSc's generic text). */
 PETSC_INTERN std::string ErrorText(PetscErrorCode ierr);
 
@@ -34,26 +37,36 @@ public:
   template <class F>
   void Run(const std::string &what, F &&step)
   {
+    if (failed_) return;
+    (void)Attempt(what, std::forward<F>(step));
+  }
+
+  /* Run a local step even after an earlier one failed here (the first failure is kept): for steps that must not be
+     skipped, such as the remaining hooks of a phase, whose collective calls the other ranks make too. Returns whether
+     this step succeeded. Never raises. */
+  template <class F>
+  bool Attempt(const std::string &what, F &&step)
+  {
     PetscErrorCode ierr;
 
-    if (failed_) return;
     if (PetscPushErrorHandler(PetscReturnErrorHandler, nullptr)) {
       Fail(what + ": cannot silence PETSc's error handler");
-      return;
+      return false;
     }
     try {
       ierr = std::forward<F>(step)();
     } catch (const std::exception &e) {
       (void)PetscPopErrorHandler();
       Fail(what + ": " + e.what());
-      return;
+      return false;
     } catch (...) {
       (void)PetscPopErrorHandler();
       Fail(what + ": unknown C++ exception");
-      return;
+      return false;
     }
     (void)PetscPopErrorHandler();
     if (ierr) Fail(what + ": " + ErrorText(ierr), ierr);
+    return !ierr;
   }
 
   /* Record a problem this rank detected itself (keeps the first). */
@@ -71,6 +84,7 @@ public:
 
   bool               Failed() const { return failed_; }
   const std::string &Message() const { return message_; }
+  PetscErrorCode     Code() const { return code_; }
 
   /* Collective: raise on every rank the first failure of the lowest failing rank, with code (or the failing step's
      own code when code is 0); return PETSC_SUCCESS when no rank failed. */

@@ -97,6 +97,10 @@ PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std
    clock, the adaptor's new time step and its method's history (see src/ts/). */
 PETSC_INTERN PetscBool tsRestoreSolutionOnly;
 
+/* Refuse (naming caller, what and the rule) a name that not every storage type can hold as given: it must be
+   '/'-separated parts, none empty or "." (the hdf5 type makes them HDF5 paths). */
+PETSC_INTERN PetscErrorCode CheckStorableName(const char[], const char[], const char[]);
+
 /* Restore at another rank count or into another partition (src/interface/record.cxx). A record is redistributed
    when its entry was captured on another number of ranks than its DM lives on now, or when the check phase found
    that the DM's points are not the captured ones rank by rank (a DMPlex loaded from the file and partitioned
@@ -129,7 +133,26 @@ struct _n_PetscSnapshotRecord {
   int                         depth   = 0;       /* nesting of sub-DMs */
   petscsnapshot::RestorePlan *plan    = nullptr; /* check phase: where sub-DMs are queued for restore */
   std::vector<PetscObjectId> *visited = nullptr; /* DMs already captured or checked by this call (sub-DM cycles) */
+  std::vector<DM>             subDMs;            /* capture and check: sub-DMs the hooks named, captured or checked
+                                                    by the driver after this DM's hooks, once the ranks agreed */
+  petscsnapshot::LocalFailures *failures = nullptr; /* the driver's: hooks and user callbacks fail here, agreed by the
+                                                       driver after the phase (docs/design.md, "Every failure is
+                                                       collective") */
 };
+
+namespace petscsnapshot
+{
+
+/* A local step inside a hook that must not end the hook, above all a user callback: its error is recorded in the
+   driver's LocalFailures (never raised here), the hook goes on, and the driver raises it on every rank after the
+   phase. Returns whether the step succeeded. */
+template <class F>
+bool RecordLocalStep(_n_PetscSnapshotRecord *rec, const std::string &what, F &&step)
+{
+  return rec->failures->Attempt(what, std::forward<F>(step));
+}
+
+} // namespace petscsnapshot
 
 typedef struct _PetscSnapshotOps *PetscSnapshotOps;
 struct _PetscSnapshotOps {
@@ -171,7 +194,7 @@ struct _p_PetscSnapshot {
   PetscInt  retries;          /* rejected steps rolled back before their retry */
   PetscInt  restepChecks;     /* steps taken twice */
   PetscInt  restepMismatches; /* steps whose two takes differed */
-  char      restepFirst[512]; /* the first array that differed, at the last mismatch */
+  std::string *restepFirst;   /* the first array that differed, at the last mismatch (owned) */
 };
 
 /* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the

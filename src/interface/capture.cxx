@@ -2,27 +2,148 @@
    refusals. */
 #include "../include/snapshotimpl.hpp"
 
+#include <petscdmswarm.h>
+
+#include <cstdint>
 #include <cstring>
 
 namespace petscsnapshot
 {
 
-/* Run every hook registered for dm's type, in registration order, in one phase. */
+/* Run every hook registered for dm's type, in registration order, in one phase. Each hook is a local step (docs/design.md,
+   "Every failure is collective"): its error is recorded in rec.failures, never raised here, and the remaining hooks
+   still run, so that every rank makes the same collective calls; the driver agrees the failures after the phase. */
 static PetscErrorCode RunHooks(_n_PetscSnapshotRecord &rec, Phase phase)
 {
   std::vector<Hook> *hooks;
+  const char        *dmName;
 
   PetscFunctionBegin;
+  PetscCheck(rec.failures, PETSC_COMM_SELF, PETSC_ERR_PLIB, "hooks run without a LocalFailures");
   PetscCall(HookRegistryGet(&hooks));
+  PetscCall(PetscObjectGetName((PetscObject)rec.dm, &dmName));
   rec.phase = phase;
   for (const Hook &h : *hooks) {
     PetscBool           match = PETSC_TRUE;
     PetscSnapshotHookFn fn    = phase == Phase::Capture ? h.capture : (phase == Phase::Check ? h.check : h.restore);
+    std::string         what;
 
     if (!fn) continue;
     if (!h.dmType.empty()) PetscCall(PetscObjectTypeCompare((PetscObject)rec.dm, h.dmType.c_str(), &match));
-    if (match) PetscCall((*fn)(&rec, rec.dm, h.ctx));
+    if (!match) continue;
+    PetscCallCXX(what = "DM \"" + std::string(dmName) + "\", hook \"" + h.name + "\"");
+    (void)rec.failures->Attempt(what, [&]() { return (*fn)(&rec, rec.dm, h.ctx); });
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After a phase: raise, on every rank, the first failure of a hook or callback, else the refusals (refusalCode) of the
+   lowest rank that refused. One reduction. */
+static PetscErrorCode AgreeHooks(MPI_Comm comm, const LocalFailures &failures, bool refused, const std::string &refusal, PetscErrorCode refusalCode, const char caller[])
+{
+  PetscFunctionBegin;
+  if (failures.Failed()) PetscCall(RaiseCollective(comm, true, failures.Message(), failures.Code() ? failures.Code() : PETSC_ERR_LIB, caller));
+  else PetscCall(RaiseCollective(comm, refused, refusal, refusalCode, caller));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* What a capture of one DM wrote, as every rank must agree on it: one line per array (name, kind, type, block size;
+   not the rank-local length) and one per sub-DM. */
+static std::string Inventory(const Entry &entry, const std::vector<DM> &subDMs)
+{
+  std::string inv;
+
+  for (const auto &[name, slot] : entry.slots) {
+    if (!slot.seen) continue;
+    inv += name + '\t' + std::to_string((int)slot.info.kind) + '\t' + std::to_string((int)slot.info.type) + '\t' + std::to_string((long long)slot.info.bs) + '\n';
+  }
+  for (DM sub : subDMs) inv += std::string("\x01sub-DM\t") + (((PetscObject)sub)->name ? ((PetscObject)sub)->name : "") + '\n';
+  return inv;
+}
+
+/* Collective: is s the same on every rank? (an FNV-1a hash, its max and min reduced at once) */
+static PetscErrorCode SameOnEveryRank(MPI_Comm comm, const std::string &s, bool *same)
+{
+  uint64_t h[2] = {14695981039346656037ULL, 0};
+
+  PetscFunctionBegin;
+  for (unsigned char c : s) h[0] = (h[0] ^ c) * 1099511628211ULL;
+  h[1] = ~h[0];
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, h, 2, MPI_UINT64_T, MPI_MAX, comm));
+  *same = h[0] == ~h[1]; /* max == min */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static std::vector<std::string> Lines(const std::string &s)
+{
+  std::vector<std::string> lines;
+  size_t                   at = 0, nl;
+
+  while ((nl = s.find('\n', at)) != std::string::npos) {
+    lines.push_back(s.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return lines;
+}
+
+/* "array "name" (VEC, SCALAR x bs 2)" or "sub-DM "name"", from an inventory line */
+static std::string Describe(const std::string &line)
+{
+  static const char *const kinds[] = {"array", "Vec", "point field"};
+  std::vector<std::string> f;
+  size_t                   at = 0, tab;
+
+  if (line.rfind("\x01sub-DM\t", 0) == 0) return "sub-DM \"" + line.substr(8) + "\"";
+  while ((tab = line.find('\t', at)) != std::string::npos) {
+    f.push_back(line.substr(at, tab - at));
+    at = tab + 1;
+  }
+  f.push_back(line.substr(at));
+  if (f.size() != 4) return "\"" + line + "\"";
+  int kind = std::stoi(f[1]), type = std::stoi(f[2]);
+  return "\"" + f[0] + "\" (" + (kind >= 0 && kind < 3 ? kinds[kind] : "?") + " of " + (type >= 0 && type <= PETSC_INT64 ? PetscDataTypes[type] : "?") + ", block size " + f[3] + ")";
+}
+
+/* The first difference between rank 0's inventory and this rank's, in words, or "". */
+static std::string FirstDifference(const std::string &root, const std::string &mine, PetscMPIInt rank)
+{
+  std::vector<std::string> a = Lines(root), b = Lines(mine);
+  std::string              r  = "rank " + std::to_string(rank);
+  size_t                   i = 0, j = 0;
+
+  /* arrays in name order, then sub-DMs */
+  auto nameOf = [](const std::string &l) { return std::make_pair(l.rfind("\x01sub-DM\t", 0) == 0, l.substr(0, l.find('\t'))); };
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      i++, j++;
+      continue;
+    }
+    if (i < a.size() && j < b.size() && nameOf(a[i]) == nameOf(b[j]) && !nameOf(a[i]).first) return Describe(a[i]) + " on rank 0 is " + Describe(b[j]) + " on " + r;
+    if (j == b.size() || (i < a.size() && nameOf(a[i]) < nameOf(b[j]))) return "rank 0 captures " + Describe(a[i]) + " and " + r + " does not";
+    return r + " captures " + Describe(b[j]) + " and rank 0 does not";
+  }
+  return "";
+}
+
+/* Collective: the ranks must have captured the same arrays (names, kinds, types, block sizes) and the same sub-DMs,
+   or a storage that writes collectively (hdf5) would wait forever; refuse on every rank, naming the first array that
+   differs on the lowest rank that differs from rank 0. */
+static PetscErrorCode AgreeInventory(MPI_Comm comm, const Entry &entry, const std::vector<DM> &subDMs)
+{
+  std::string inv, root, diff;
+  PetscMPIInt rank;
+  bool        same;
+
+  PetscFunctionBegin;
+  PetscCallCXX(inv = Inventory(entry, subDMs));
+  PetscCall(SameOnEveryRank(comm, inv, &same));
+  if (same) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) PetscCallCXX(root = inv);
+  PetscCall(BcastString(comm, 0, &root));
+  if (rank) PetscCallCXX(diff = FirstDifference(root, inv, rank));
+  if (!diff.empty()) PetscCallCXX(diff = "DM \"" + entry.name + "\": the ranks do not capture the same state (declarations, swarm fields and hook arrays must be the same on every rank): " + diff);
+  PetscCall(RaiseCollective(comm, !diff.empty(), diff, PETSC_ERR_ARG_INCOMP, "PetscSnapshotCapture"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -38,11 +159,13 @@ static PetscErrorCode CheckCommunicator(PetscSnapshot snap, DM dm, const char ca
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Run the capture hooks of dm into entry; refusals raised collectively; arrays no hook wrote any more are dropped. */
+/* Run the capture hooks of dm into entry; agree on every rank that they succeeded and wrote the same inventory (before
+   anything is written collectively); drop arrays no hook wrote any more; then capture the sub-DMs the hooks named. */
 static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int depth, std::vector<PetscObjectId> *visited)
 {
   _n_PetscSnapshotRecord rec;
   MPI_Comm               comm = PetscObjectComm((PetscObject)dm);
+  LocalFailures          failures(comm, "PetscSnapshotCapture");
   DMType                 type;
 
   PetscFunctionBegin;
@@ -51,13 +174,15 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
   PetscCallMPI(MPI_Comm_size(comm, &entry.commSize));
   entry.dmId = ((PetscObject)dm)->id;
   for (auto &[sname, slot] : entry.slots) slot.seen = false;
-  rec.snap  = snap;
-  rec.entry = &entry;
-  rec.dm      = dm;
-  rec.depth   = depth;
-  rec.visited = visited;
+  rec.snap     = snap;
+  rec.entry    = &entry;
+  rec.dm       = dm;
+  rec.depth    = depth;
+  rec.visited  = visited;
+  rec.failures = &failures;
   PetscCall(RunHooks(rec, Phase::Capture));
-  PetscCall(RaiseCollective(comm, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
+  PetscCall(AgreeHooks(comm, failures, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
+  PetscCall(AgreeInventory(comm, entry, rec.subDMs));
   for (auto it = entry.slots.begin(); it != entry.slots.end();) {
     if (it->second.seen) {
       ++it;
@@ -67,6 +192,7 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
     PetscCallCXX(it = entry.slots.erase(it));
   }
   entry.captures++;
+  for (DM sub : rec.subDMs) PetscCall(CaptureTree(snap, sub, depth + 1, visited));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -119,6 +245,27 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
 
 /* Check dm against its entry. Refusals are recorded in rec (the caller's record for a sub-DM); dm is appended to the
    plan after its sub-DMs. */
+/* A swarm's particles live in the cells of its cell DM: the cell DM is checked before the swarm's hooks run, and if
+   its points are redistributed (another rank count or partition), so are the particles, by location; every hook of
+   the swarm (its declared state too) then sees it. */
+static PetscErrorCode CheckCellDMFirst(PetscSnapshot snap, DM dm, Entry &entry, RestorePlan *plan, std::vector<PetscObjectId> *visited, _n_PetscSnapshotRecord &rec)
+{
+  PetscBool   isswarm;
+  DM          cell = nullptr;
+  const char *cellName;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMSWARM, &isswarm));
+  if (!isswarm) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DMSwarmGetCellDM(dm, &cell));
+  if (!cell) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(CheckTree(snap, cell, rec.depth + 1, plan, visited, &rec)); /* the swarm hook names it again: seen */
+  PetscCall(PetscObjectGetName((PetscObject)cell, &cellName));
+  auto it = snap->entries->find(std::string_view(cellName));
+  if (it != snap->entries->end() && it->second.redistribute) entry.redistribute = true;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan, std::vector<PetscObjectId> *visited, _n_PetscSnapshotRecord *parent)
 {
   const char            *name;
@@ -143,14 +290,26 @@ PetscErrorCode CheckTree(PetscSnapshot snap, DM dm, int depth, RestorePlan *plan
     PetscCall(PetscSnapshotRecordRefuse(parent, "DM \"%s\" was captured on %d ranks and is restored on %d", name, it->second.commSize, size));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  it->second.redistribute = false; /* at the same rank count the layout hook of a DMPlex (or a swarm's) may decide otherwise */
-  rec.snap  = snap;
-  rec.entry = &it->second;
-  rec.dm    = dm;
-  rec.depth   = depth;
-  rec.plan    = plan;
-  rec.visited = visited;
+  it->second.redistribute = false; /* at the same rank count the layout hook of a DMPlex (or a swarm's cell DM) may decide otherwise */
+  rec.snap     = snap;
+  rec.entry    = &it->second;
+  rec.dm       = dm;
+  rec.depth    = depth;
+  rec.plan     = plan;
+  rec.visited  = visited;
+  rec.failures = parent->failures; /* one LocalFailures for the whole tree, agreed by PetscSnapshotRestore() */
+  PetscCall(CheckCellDMFirst(snap, dm, it->second, plan, visited, rec));
   PetscCall(RunHooks(rec, Phase::Check));
+  { /* the sub-DMs the hooks named, checked now (before dm joins the plan) if every rank named the same */
+    std::string subs;
+    bool        same;
+
+    for (DM sub : rec.subDMs) PetscCallCXX(subs += std::string(((PetscObject)sub)->name ? ((PetscObject)sub)->name : "") + '\n');
+    PetscCall(SameOnEveryRank(PetscObjectComm((PetscObject)dm), subs, &same));
+    if (!same) PetscCall(PetscSnapshotRecordRefuse(&rec, "the ranks name different sub-DMs (declared DMs or a swarm's cell DM)"));
+    else
+      for (DM sub : rec.subDMs) PetscCall(CheckTree(snap, sub, depth + 1, plan, visited, &rec));
+  }
   if (rec.refused) {
     if (depth == 0) PetscCall(PetscSnapshotRecordRefuse(parent, "refusing to restore DM \"%s\", nothing was written: %s", name, rec.refusal.c_str()));
     else PetscCall(PetscSnapshotRecordRefuse(parent, "its sub-DM \"%s\": %s", name, rec.refusal.c_str()));
@@ -186,6 +345,12 @@ using namespace petscsnapshot;
   The snapshot holds copies of the data, never the live objects' arrays: destroying the `DM` or its `Vec`s after a
   capture is safe. If a capture fails, the `DM`'s entry is dropped (a later restore refuses rather than restoring half
   of it).
+
+  Every rank must capture the same state: the same declarations (`PetscSnapshotDMAddState()`), the same swarm fields,
+  the same arrays from every hook (names, kinds, types and block sizes; lengths may differ). Otherwise the capture fails
+  on every rank, naming the first array that differs, before any storage writes. A hook or user function
+  (`PetscSnapshotDMAddStateCallbacks()`) that fails on some ranks only fails the capture on every rank with the failing
+  rank's message.
 
   Level: beginner
 
@@ -230,6 +395,11 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   block sizes, none checked out. A mismatch on any rank raises `PETSC_ERR_ARG_INCOMP` on every rank, naming the object,
   with nothing written. Sub-`DM`s are restored before the `DM`s that use them.
 
+  A restore hook or a user state's restore function (`PetscSnapshotDMAddStateCallbacks()`) that fails on some ranks
+  only does not stop the restore: every other object is still restored, on every rank, and then the first failing
+  rank's message is raised on every rank. What the failed function wrote is up to it; the snapshot is not consumed, so
+  the restore can be retried. A check hook that fails anywhere fails the restore on every rank with nothing written.
+
   After a restore the `DM` is consistent: the global coordinate vector is rebuilt from the restored local one, and the
   coordinate caches PETSc keeps (coordinate field, FVM and FEM geometry) are dropped. Restoring does not consume the
   snapshot: the same state can be restored any number of times.
@@ -240,8 +410,8 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
 @*/
 PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
 {
-  MPI_Comm               comm;
-  _n_PetscSnapshotRecord top; /* collects the refusals of the whole tree */
+  MPI_Comm                   comm;
+  _n_PetscSnapshotRecord     top; /* collects the refusals of the whole tree */
   RestorePlan                plan;
   std::vector<PetscObjectId> visited;
   PetscErrorCode             ierr;
@@ -252,28 +422,35 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotRestore"));
   PetscCall(PetscSnapshotSetUp(snap));
   comm = PetscObjectComm((PetscObject)dm);
-  top.snap  = snap;
-  top.entry = nullptr;
+  LocalFailures checkFailures(comm, "PetscSnapshotRestore"), restoreFailures(comm, "PetscSnapshotRestore");
+  top.snap     = snap;
+  top.entry    = nullptr;
+  top.failures = &checkFailures;
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
   ierr = snap->ops->beginrestore ? (*snap->ops->beginrestore)(snap) : PETSC_SUCCESS; /* e.g. load and verify the file */
   if (!ierr) ierr = CheckTree(snap, dm, 0, &plan, &visited, &top);
-  if (!ierr) ierr = RaiseCollective(comm, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
+  if (!ierr) ierr = AgreeHooks(comm, checkFailures, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
   if (ierr) {
     PetscTryTypeMethod(snap, endrestore);
     PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
     PetscCall(ierr);
   }
+  /* every DM of the plan is restored even when a hook (a user's restore function) failed on some rank: the others'
+     collective calls must be matched, and a restore that wrote most of the state should write all it can */
   for (auto &[d, entry] : plan) {
     _n_PetscSnapshotRecord rec;
 
-    rec.snap  = snap;
-    rec.entry = entry;
-    rec.dm    = d;
+    rec.snap     = snap;
+    rec.entry    = entry;
+    rec.dm       = d;
+    rec.failures = &restoreFailures;
     PetscCall(RunHooks(rec, Phase::Restore));
     entry->dmId = ((PetscObject)d)->id; /* the entry is now bound to this DM */
   }
+  ierr = AgreeHooks(comm, restoreFailures, false, "", PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
   PetscTryTypeMethod(snap, endrestore);
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -281,7 +458,7 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   PetscSnapshotRecordAddSubDM - From a hook, makes another `DM` part of the record's `DM`: captured with it (as an
   entry of its own, keyed by its name), checked with it, and restored before it
 
-  Collective
+  Not Collective
 
   Input Parameters:
 + rec - the record of the `DM` that uses `sub`
@@ -289,7 +466,9 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
 
   Notes:
   Call it from the capture hook and from the check hook; it does nothing in the restore phase (the driver restores
-  sub-`DM`s first). A sub-`DM` that was not captured, or whose check refuses, makes the restore of the `DM` refuse.
+  sub-`DM`s first). The driver captures (checks) the sub-`DM` after the hooks of the record's `DM` ran and every rank
+  named the same sub-`DM`s; hooks themselves make no collective calls for it. A sub-`DM` that was not captured, or
+  whose check refuses, makes the restore of the `DM` refuse.
 
   Level: advanced
 
@@ -301,11 +480,11 @@ PetscErrorCode PetscSnapshotRecordAddSubDM(PetscSnapshotRecord rec, DM sub)
   PetscCheck(rec && rec->snap && rec->entry, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument 1)");
   PetscSnapshotValidDM(sub, 2);
   switch (rec->phase) {
-  case Phase::Capture:
-    PetscCall(CaptureTree(rec->snap, sub, rec->depth + 1, rec->visited));
-    break;
+  case Phase::Capture: /* captured (checked) by the driver after this DM's hooks, when every rank agreed on them */
   case Phase::Check:
-    PetscCall(CheckTree(rec->snap, sub, rec->depth + 1, rec->plan, rec->visited, rec));
+    for (DM d : rec->subDMs)
+      if (d == sub) PetscFunctionReturn(PETSC_SUCCESS);
+    PetscCallCXX(rec->subDMs.push_back(sub));
     break;
   case Phase::Restore:
     break;

@@ -6,10 +6,25 @@
 namespace petscsnapshot
 {
 
+PetscErrorCode BcastString(MPI_Comm comm, PetscMPIInt root, std::string *s)
+{
+  PetscMPIInt rank;
+  PetscInt64  len;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  len = rank == root ? (PetscInt64)s->size() : 0;
+  PetscCallMPI(MPI_Bcast(&len, 1, MPIU_INT64, root, comm));
+  PetscCheck(len < PETSC_MPI_INT_MAX, comm, PETSC_ERR_SUP, "cannot broadcast a string of %" PetscInt64_FMT " characters", len);
+  if (rank != root) PetscCallCXX(s->assign((size_t)len, '\0'));
+  if (len) PetscCallMPI(MPI_Bcast(s->data(), (PetscMPIInt)len, MPI_CHAR, root, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::string &message, PetscErrorCode code, const char prefix[])
 {
   PetscMPIInt rank, size, first;
-  char        text[1024] = {0};
+  std::string text;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -17,10 +32,10 @@ PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::stri
   first = localFailure ? rank : size;
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
   if (first == size) PetscFunctionReturn(PETSC_SUCCESS);
-  if (rank == first) PetscCall(PetscStrncpy(text, message.c_str(), sizeof(text)));
-  PetscCallMPI(MPI_Bcast(text, sizeof(text), MPI_CHAR, first, comm));
+  if (rank == first) PetscCallCXX(text = message);
+  PetscCall(BcastString(comm, first, &text)); /* the whole message, however long */
   PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, first, comm)); /* one code on every rank */
-  SETERRQ(comm, code, "%s: %s [detected on rank %d]", prefix, text, first);
+  SETERRQ(comm, code, "%s: %s [detected on rank %d]", prefix, text.c_str(), first);
 }
 
 std::string ErrorText(PetscErrorCode ierr)

@@ -19,7 +19,27 @@ static const char StateKeysName[] = "PetscSnapshotStateKeys";
 struct Declared {
   std::string key;
   PetscObject weak = nullptr; /* set when the object references the DM and is therefore not composed on it */
+  std::string guard;          /* then: the name its guard is composed under on it */
 };
+
+/* PETSc 3.18 copies a composition name into a 256-byte field without checking its length (a longer one corrupts the
+   heap), so keys, which are composition names, are limited to 255 characters. */
+static const size_t maxKeyLength = 255;
+
+/* A key every storage type can hold and PETSc can compose under: checked when it is declared, so that whatever a
+   capture accepts a restore can restore. */
+static PetscErrorCode CheckKey(const char caller[], const char key[])
+{
+  size_t len;
+
+  PetscFunctionBegin;
+  PetscCheck(key && key[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "%s: the state needs a key", caller);
+  len = std::strlen(key);
+  PetscCheck(len <= maxKeyLength, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%s: key \"%.40s...\" has %zu characters; keys have at most %zu (PETSc composes objects under names of at most %zu characters)", caller, key, len, maxKeyLength, maxKeyLength);
+  PetscCheck(!std::strchr(key, '#'), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: key \"%s\": '#' is reserved in keys", caller, key);
+  PetscCall(petscsnapshot::CheckStorableName(caller, "key", key));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 using KeyList = std::vector<Declared>;
 
 struct Guard {
@@ -79,10 +99,13 @@ static PetscErrorCode DestroyGuard(PetscSnapshotContainerCtxArg arg)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode GuardName(DM dm, const char key[], char name[], size_t len)
+/* The name of the guard of a weakly held object: unique per DM and declaration, and short whatever the key. */
+static PetscErrorCode GuardName(DM dm, std::string *name)
 {
+  static PetscInt64 serial = 0;
+
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(name, len, "PetscSnapshotGuard_%" PetscInt64_FMT "_%s", (PetscInt64)((PetscObject)dm)->id, key));
+  PetscCallCXX(*name = "PetscSnapshotGuard_" + std::to_string((long long)((PetscObject)dm)->id) + "_" + std::to_string((long long)++serial));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -113,16 +136,14 @@ static PetscErrorCode ReferencesDM(PetscObject obj, DM dm, PetscBool *refs)
 static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
 {
   PetscObject weak = it->weak;
-  std::string key;
+  std::string key, guard;
 
   PetscFunctionBegin;
   PetscCallCXX(key = it->key);
+  PetscCallCXX(guard = it->guard);
   keys.erase(it);
   if (weak) {
-    char guardName[256];
-
-    PetscCall(GuardName(dm, key.c_str(), guardName, sizeof(guardName)));
-    PetscCall(PetscObjectCompose(weak, guardName, nullptr));
+    PetscCall(PetscObjectCompose(weak, guard.c_str(), nullptr));
   } else {
     PetscCall(PetscObjectCompose((PetscObject)dm, key.c_str(), nullptr));
   }
@@ -146,7 +167,10 @@ static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
   user state made with `PetscSnapshotDMAddStateBytes()` or `PetscSnapshotDMAddStateCallbacks()`
 
   Notes:
-  Declaring the same key again replaces the object. The key must be the same on every rank.
+  Declaring the same key again replaces the object. The key must be the same on every rank (a capture refuses
+  declarations that differ between ranks). A key has at most 255 characters (PETSc composes objects under names of
+  at most that length), no '#', and is a path of '/'-separated parts none of which is empty or "." (the hdf5 type
+  stores it as an HDF5 path); any other key is refused here, naming the rule.
 
   The `DM` holds a reference to `obj` through `PetscObjectCompose()`, except when `obj` itself references the `DM` (a
   `Vec` from `DMCreateGlobalVector()`, a `TS` whose `DM` it is, a swarm whose cell `DM` it is): that would be a
@@ -168,9 +192,8 @@ PetscErrorCode PetscSnapshotDMAddState(DM dm, const char key[], PetscObject obj)
 
   PetscFunctionBegin;
   PetscSnapshotValidDM(dm, 1);
-  PetscCheck(key && key[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotDMAddState: the state needs a key");
+  PetscCall(CheckKey("PetscSnapshotDMAddState", key));
   PetscCheck(std::string_view(key) != StateKeysName, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotDMAddState: the key \"%s\" is reserved", key);
-  PetscCheck(!std::strchr(key, '#'), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotDMAddState: key \"%s\": '#' is reserved in keys", key);
   PetscCheck(obj != (PetscObject)dm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotDMAddState: a DM cannot be declared as its own state (key \"%s\")", key);
   PetscCall(GetKeyList(dm, PETSC_TRUE, &keys));
   {
@@ -182,20 +205,20 @@ PetscErrorCode PetscSnapshotDMAddState(DM dm, const char key[], PetscObject obj)
     /* obj references dm: hold it weakly, guarded */
     PetscContainer container;
     Guard         *guard;
-    char           guardName[256];
+    std::string    guardName;
 
     PetscCallCXX(guard = new Guard{dm, key, obj});
     PetscCall(PetscObjectReference((PetscObject)dm));
     PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
     PetscCall(PetscContainerSetPointer(container, guard));
     PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyGuard));
-    PetscCall(GuardName(dm, key, guardName, sizeof(guardName)));
-    PetscCallCXX(keys->push_back(Declared{key, obj}));
-    PetscCall(PetscObjectCompose(obj, guardName, (PetscObject)container));
+    PetscCall(GuardName(dm, &guardName));
+    PetscCallCXX(keys->push_back(Declared{key, obj, guardName}));
+    PetscCall(PetscObjectCompose(obj, guardName.c_str(), (PetscObject)container));
     PetscCall(PetscContainerDestroy(&container));
   } else {
     if (obj) PetscCall(PetscObjectCompose((PetscObject)dm, key, obj));
-    PetscCallCXX(keys->push_back(Declared{key, nullptr}));
+    PetscCallCXX(keys->push_back(Declared{key, nullptr, ""}));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -382,6 +405,7 @@ PetscErrorCode PetscSnapshotDMAddStateBytes(DM dm, const char key[], void *data,
 
   PetscFunctionBegin;
   PetscSnapshotValidDM(dm, 1);
+  PetscCall(CheckKey("PetscSnapshotDMAddStateBytes", key));
   PetscCheck(data || !size, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotDMAddStateBytes: state \"%s\" has %zu bytes and no data", key ? key : "", size);
   PetscCallCXX(us = new petscsnapshot::UserState());
   us->data    = data;
@@ -411,6 +435,11 @@ PetscErrorCode PetscSnapshotDMAddStateBytes(DM dm, const char key[], void *data,
   Restore refuses, naming the key, when the version differs; the restore function is trusted with the size. The bytes
   are kept in a buffer reused from capture to capture.
 
+  The functions may fail on some ranks only (raise an error with `SETERRQ()` or `PetscCheck()` on `PETSC_COMM_SELF`):
+  `PetscSnapshotCapture()` and `PetscSnapshotRestore()` then fail on every rank with that rank's message, without
+  hanging. A failed capture keeps nothing of the `DM`; a failed restore function leaves its state as it left it, while
+  every other object of the restore is restored.
+
   Level: intermediate
 
 .seealso: `PetscSnapshotDMAddStateBytes()`, `PetscSnapshotDMAddState()`, `PetscSnapshotStateCaptureFn`, `PetscSnapshotStateRestoreFn`
@@ -421,6 +450,7 @@ PetscErrorCode PetscSnapshotDMAddStateCallbacks(DM dm, const char key[], PetscIn
 
   PetscFunctionBegin;
   PetscSnapshotValidDM(dm, 1);
+  PetscCall(CheckKey("PetscSnapshotDMAddStateCallbacks", key));
   PetscCheck(size && capture && restore, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotDMAddStateCallbacks: state \"%s\" needs size, capture and restore functions", key ? key : "");
   PetscCallCXX(us = new petscsnapshot::UserState());
   us->version   = version;

@@ -17,6 +17,29 @@ PetscErrorCode PetscSnapshotDataTypeSize_Internal(PetscDataType type, size_t *si
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+namespace petscsnapshot
+{
+
+PetscErrorCode CheckStorableName(const char caller[], const char what[], const char name[])
+{
+  std::string_view n(name);
+  size_t           at = 0;
+
+  PetscFunctionBegin;
+  for (;;) { /* every '/'-separated part non-empty and not "." */
+    size_t           slash = n.find('/', at);
+    std::string_view part  = n.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at);
+
+    PetscCheck(!part.empty() && part != ".", PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+               "%s: %s \"%s\" cannot be stored: names are '/'-separated parts, none of them empty or \".\" (the hdf5 type stores them as HDF5 paths)", caller, what, name);
+    if (slash == std::string_view::npos) break;
+    at = slash + 1;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+} // namespace petscsnapshot
+
 #define PetscSnapshotValidRecord(r, arg) PetscCheck((r) && (r)->snap && (r)->entry, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument %d)", (int)(arg))
 
 /*@C
@@ -52,6 +75,7 @@ static PetscErrorCode PutArray(PetscSnapshotRecord rec, const char name[], Petsc
   PetscSnapshotValidRecord(rec, 1);
   PetscCheck(rec->phase == Phase::Capture, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotRecordPut: \"%s\" may be put only by a capture hook", name);
   PetscCheck(name && name[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotRecordPut: an array needs a name");
+  PetscCall(CheckStorableName("PetscSnapshotRecordPut", "array", name));
   PetscCheck(bs >= 1 && n >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "PetscSnapshotRecordPut: \"%s\" has block size %" PetscInt_FMT " and %" PetscInt_FMT " items", name, bs, n);
   PetscCheck(data || n == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotRecordPut: \"%s\" has %" PetscInt_FMT " items and no data", name, n);
   PetscCall(PetscSnapshotDataTypeSize_Internal(type, &tsize));
@@ -83,6 +107,8 @@ static PetscErrorCode PutArray(PetscSnapshotRecord rec, const char name[], Petsc
 
   Notes:
   The data are copied; a name written again by the next capture reuses its buffer when the size is unchanged.
+  A name is a path of '/'-separated parts, none of them empty or "."; every rank must put the same names with the same
+  type and block size (the capture refuses otherwise).
 
   Level: advanced
 
@@ -404,15 +430,23 @@ PetscErrorCode PetscSnapshotRecordGetNames(PetscSnapshotRecord rec, const char p
 @*/
 PetscErrorCode PetscSnapshotRecordRefuse(PetscSnapshotRecord rec, const char format[], ...)
 {
-  char    text[1024];
-  va_list args;
+  std::string text;
+  va_list     args;
+  int         len;
 
   PetscFunctionBegin;
   PetscCheck(rec && rec->snap, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument 1)");
+  PetscCheck(format, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotRecordRefuse: format is NULL");
   va_start(args, format);
-  vsnprintf(text, sizeof(text), format, args);
+  len = vsnprintf(nullptr, 0, format, args); /* the whole message, however long the names in it */
   va_end(args);
-  PetscCallCXX(rec->refusal += (rec->refused ? "; " : "") + std::string(text));
+  PetscCheck(len >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotRecordRefuse: cannot format \"%s\"", format);
+  PetscCallCXX(text.assign((size_t)len + 1, '\0'));
+  va_start(args, format);
+  (void)vsnprintf(text.data(), text.size(), format, args);
+  va_end(args);
+  text.resize((size_t)len);
+  PetscCallCXX(rec->refusal += (rec->refused ? "; " : "") + text);
   rec->refused = true;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -30,6 +30,7 @@ PetscErrorCode PetscSnapshotCreate(MPI_Comm comm, PetscSnapshot *snap)
   PetscCall(PetscSnapshotInitializePackage());
   PetscCall(PetscHeaderCreate(s, PETSCSNAPSHOT_CLASSID, "PetscSnapshot", "Snapshot of DM state", "Snapshot", comm, PetscSnapshotDestroy, PetscSnapshotView));
   PetscCallCXX(s->entries = new petscsnapshot::EntryMap());
+  PetscCallCXX(s->restepFirst = new std::string());
   *snap = s;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -381,6 +382,7 @@ PetscErrorCode PetscSnapshotDestroy(PetscSnapshot *snap)
   PetscCall(PetscSnapshotReset(*snap));
   PetscTryTypeMethod(*snap, destroy);
   delete (*snap)->entries;
+  delete (*snap)->restepFirst;
   PetscCall(PetscHeaderDestroy(snap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -145,7 +145,7 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     att->snap->restepChecks++;
     if (!first.empty()) {
       att->snap->restepMismatches++;
-      PetscCall(PetscStrncpy(att->snap->restepFirst, first.c_str(), sizeof(att->snap->restepFirst)));
+      PetscCallCXX(*att->snap->restepFirst = first);
       PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, first.c_str()));
     } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g: both takes bitwise equal\n", (double)start));
   }
@@ -344,6 +344,6 @@ PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot snap, const char *
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
   PetscCheck(first, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetRestepDifference: output argument is NULL");
-  *first = snap->restepFirst;
+  *first = snap->restepFirst->c_str();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
