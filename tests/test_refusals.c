@@ -101,6 +101,59 @@ int main(int argc, char **argv)
     PetscCall(DMDestroy(&fine));
   }
 
+  /* the same mesh distributed otherwise (as by DMPlexDistribute into a new DM with the same name): each rank gets the
+     cells the simple partitioner gives the mirror rank. On 2 ranks the sizes are all equal (a 4x4 mesh cut in two
+     halves), so only which points a rank holds tells them apart. */
+  if (size > 1) {
+    DM               serial, mirrored = NULL;
+    PetscPartitioner part;
+    PetscInt         cStart, cEnd, *sizes, *points;
+    PetscInt         faces[2] = {4, 4};
+
+#if PETSC_VERSION_LT(3, 22, 0)
+    PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, &serial));
+#else
+    PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, 0, PETSC_FALSE, &serial));
+#endif
+    PetscCall(DMPlexGetHeightStratum(serial, 0, &cStart, &cEnd));
+    PetscCall(PetscMalloc2(size, &sizes, cEnd - cStart + 1, &points));
+    for (PetscMPIInt r = 0; r < size; r++) { /* simple: the first (ncells % size) ranks get one more */
+      PetscInt n = cEnd - cStart, mirror = size - 1 - r;
+      sizes[r]   = n / size + (mirror < n % size ? 1 : 0);
+    }
+    { /* the cells of rank r are those simple gives rank size-1-r, in order */
+      PetscInt k = 0, n = cEnd - cStart;
+      for (PetscMPIInt r = 0; r < size; r++) {
+        PetscInt mirror = size - 1 - r, start = 0;
+        for (PetscMPIInt q = 0; q < mirror; q++) start += n / size + (q < n % size ? 1 : 0);
+        for (PetscInt c = 0; c < sizes[r]; c++) points[k++] = cStart + start + c;
+      }
+    }
+    PetscCall(DMPlexGetPartitioner(serial, &part));
+    PetscCall(PetscPartitionerSetType(part, PETSCPARTITIONERSHELL));
+    if (cEnd - cStart > 0) PetscCall(PetscPartitionerShellSetPartition(part, size, sizes, points));
+    else {
+      for (PetscMPIInt r = 0; r < size; r++) sizes[r] = 0;
+      PetscCall(PetscPartitionerShellSetPartition(part, size, sizes, NULL));
+    }
+    PetscCall(DMPlexDistribute(serial, 0, NULL, &mirrored));
+    PetscCall(PetscObjectSetName((PetscObject)mirrored, "mesh"));
+    { /* the same field and declared state as the captured mesh */
+      Vec sol, hist;
+      PetscCall(AddScalarField(mirrored));
+      PetscCall(DMCreateGlobalVector(mirrored, &sol));
+      PetscCall(VecCreateMPI(comm, 5, PETSC_DETERMINE, &hist));
+      PetscCall(PetscSnapshotDMAddState(mirrored, "solution", (PetscObject)sol));
+      PetscCall(PetscSnapshotDMAddState(mirrored, "history", (PetscObject)hist));
+      PetscCall(ExpectRefusal(snap, mirrored, sol, hist, size == 2 ? "partition differs" : "the DM's", "restore into the same mesh distributed otherwise (sizes alone do not tell)"));
+      PetscCall(VecDestroy(&sol));
+      PetscCall(VecDestroy(&hist));
+    }
+    PetscCall(DMDestroy(&mirrored));
+    PetscCall(DMDestroy(&serial));
+    PetscCall(PetscFree2(sizes, points));
+  }
+
   /* a declared Vec of another size */
   {
     Vec other;
