@@ -179,6 +179,12 @@ int main(int argc, char **argv)
     match = (PetscBool)(fp == fpWritten);
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "restarted on %d ranks from the newest checkpoint (written on %d): step %" PetscInt_FMT ", t = %g; the restored state %s the checkpoint (fingerprint %016llx: solution at every vertex and every particle, bitwise)\n", size, writers, step, (double)t,
                           match ? "matches" : "DOES NOT MATCH", fp));
+    {
+      PetscBool placed;
+      PetscCall(SwarmPlaced(s.sw, s.mesh, &placed));
+      match = (PetscBool)(match && placed);
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "every particle %s on the rank that owns its cell, with that cell in its cell-id field\n", placed ? "is" : "is NOT"));
+    }
     for (step = step + 1; step <= steps; step++) PetscCall(SimStep(&s));
     if (writers == size) {
       PetscBool same;

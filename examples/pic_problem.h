@@ -6,6 +6,7 @@
 
 #include <petscdmplex.h>
 #include <petscdmswarm.h>
+#include <petscsf.h>
 
 /* Put ppc x ppc particles in every local cell, on a regular sub-grid around the centroid, cell size h (DMSwarm's own
    regular layout supports only simplices in PETSc 3.18). */
@@ -103,6 +104,41 @@ static PetscErrorCode SwarmAdvect(DM sw, PetscReal dt, PetscReal *maxMove)
   PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
   PetscCall(DMSwarmMigrate(sw, PETSC_TRUE)); /* particles outside the domain are dropped */
   PetscCall(MPIU_Allreduce(&mv, maxMove, 1, MPIU_REAL, MPI_MAX, PetscObjectComm((PetscObject)sw)));
+  PetscFunctionReturn(0);
+}
+
+/* Is every particle on the rank that owns its cell, with that cell in its cell-id field? (After a restart on another
+   number of ranks this is what DMSwarmMigrate() and the cell sort need.) Collective. */
+static PetscErrorCode SwarmPlaced(DM sw, DM mesh, PetscBool *placed)
+{
+  PetscInt           n, dim, cStart, cEnd, nfound;
+  PetscReal         *x;
+  PetscInt          *cellid, *located;
+  const PetscInt    *foundAt;
+  Vec                pos;
+  PetscSF            sf = NULL; /* DMLocatePoints() takes a non-NULL SF as guesses */
+  const PetscSFNode *cells;
+
+  PetscFunctionBeginUser;
+  *placed = PETSC_TRUE;
+  PetscCall(DMGetDimension(mesh, &dim));
+  PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
+  PetscCall(DMSwarmGetLocalSize(sw, &n));
+  PetscCall(PetscMalloc1(n + 1, &located));
+  for (PetscInt p = 0; p < n; p++) located[p] = -1;
+  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, dim, n * dim, x, &pos));
+  PetscCall(DMLocatePoints(mesh, pos, DM_POINTLOCATION_REMOVE, &sf)); /* leaves: the points found, by index */
+  PetscCall(PetscSFGetGraph(sf, NULL, &nfound, &foundAt, &cells));
+  for (PetscInt l = 0; l < nfound; l++) located[foundAt ? foundAt[l] : l] = cells[l].index;
+  PetscCall(PetscSFDestroy(&sf));
+  PetscCall(VecDestroy(&pos));
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
+  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cellid));
+  for (PetscInt p = 0; p < n; p++) *placed = (PetscBool)(*placed && located[p] >= cStart && located[p] < cEnd && cellid[p] == located[p]);
+  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cellid));
+  PetscCall(PetscFree(located));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, placed, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)sw)));
   PetscFunctionReturn(0);
 }
 

@@ -127,35 +127,6 @@ static PetscErrorCode ReferenceLoad(Reference *ref, const char file[])
   PetscFunctionReturn(0);
 }
 
-/* Every particle is in a cell this rank owns, and its cell field says which. */
-static PetscErrorCode ParticlesPlaced(DM sw, DM mesh, PetscBool *placed)
-{
-  PetscInt           n, dim, cStart, cEnd, nfound;
-  PetscReal         *x;
-  PetscInt          *cellid;
-  Vec                pos;
-  PetscSF            located = NULL; /* DMLocatePoints() takes a non-NULL SF as guesses */
-  const PetscSFNode *cells;
-
-  PetscFunctionBeginUser;
-  *placed = PETSC_TRUE;
-  PetscCall(DMGetDimension(mesh, &dim));
-  PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
-  PetscCall(DMSwarmGetLocalSize(sw, &n));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cellid));
-  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, dim, n * dim, x, &pos));
-  PetscCall(DMLocatePoints(mesh, pos, DM_POINTLOCATION_NONE, &located));
-  PetscCall(PetscSFGetGraph(located, NULL, &nfound, NULL, &cells));
-  for (PetscInt p = 0; p < n; p++) *placed = (PetscBool)(*placed && cells[p].index >= cStart && cells[p].index < cEnd && cellid[p] == cells[p].index);
-  PetscCall(PetscSFDestroy(&located));
-  PetscCall(VecDestroy(&pos));
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cellid));
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, placed, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
-  PetscFunctionReturn(0);
-}
-
 /* The partitioner of this run (-petscpartitioner_type, simple by default) and the other one of the matrix. */
 static PetscErrorCode Partitioners(char mine[], size_t len, const char **other)
 {
@@ -283,7 +254,7 @@ static PetscErrorCode SameCountSelfBuilt(PetscSnapshot ckpt, const char part[], 
   } else {
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s (partitioned as the writer's): restored", with));
     PetscCall(CheckRestored(what, &mine, ref, PETSC_TRUE));
-    PetscCall(ParticlesPlaced(mine.sw, mine.heat.dm, &placed));
+    PetscCall(SwarmPlaced(mine.sw, mine.heat.dm, &placed));
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s: every particle on the rank owning its cell, with that cell in its cell field", with));
     PetscCall(TestCheck(PETSC_COMM_WORLD, placed, what));
     PetscCall(SimStepsSorted(&mine, 2));
@@ -339,7 +310,7 @@ static PetscErrorCode ReadOne(PetscMPIInt writers)
   PetscCall(SimCreateOn(mesh, &s));
   PetscCall(PetscSnapshotRestore(ckpt, s.heat.dm));
   PetscCall(CheckRestored("mesh loaded from the file", &s, &ref, PETSC_TRUE));
-  PetscCall(ParticlesPlaced(s.sw, mesh, &placed));
+  PetscCall(SwarmPlaced(s.sw, mesh, &placed));
   PetscCall(TestCheck(PETSC_COMM_WORLD, placed, "mesh loaded from the file: every particle on the rank owning its cell, with that cell in its cell field"));
   PetscCall(SimStepsSorted(&s, 2));
   PetscCall(TestCheck(PETSC_COMM_WORLD, PETSC_TRUE, "mesh loaded from the file: the restored simulation steps on (migrate, cell sort)"));
