@@ -146,6 +146,26 @@ int main(int argc, char **argv)
       PetscCall(PetscSnapshotDMAddState(mirrored, "solution", (PetscObject)sol));
       PetscCall(PetscSnapshotDMAddState(mirrored, "history", (PetscObject)hist));
       PetscCall(ExpectRefusal(snap, mirrored, sol, hist, size == 2 ? "partition differs" : "the DM's", "restore into the same mesh distributed otherwise (sizes alone do not tell)"));
+      { /* a Vec laid out by another DMPlex and declared on the mesh: that DMPlex distributed otherwise is refused too */
+        PetscSnapshot other;
+        DM            aux;
+        Vec           a;
+        PetscCall(CreateBoxMesh(comm, 4, PETSC_FALSE, "aux", &aux));
+        PetscCall(AddScalarField(aux));
+        PetscCall(DMCreateGlobalVector(aux, &a));
+        PetscCall(PetscSnapshotCreate(comm, &other));
+        PetscCall(PetscSnapshotDMAddState(s.dm, "auxfield", (PetscObject)a));
+        PetscCall(PetscSnapshotCapture(other, s.dm));
+        PetscCall(PetscSnapshotDMAddState(s.dm, "auxfield", (PetscObject)sol)); /* laid out by the mirrored mesh */
+        PetscCall(ExpectRefusal(other, s.dm, s.sol, sol, size == 2 ? "distributed otherwise" : "auxfield", "Vec laid out by another DMPlex, now distributed otherwise"));
+        PetscCall(PetscSnapshotDMAddState(s.dm, "auxfield", (PetscObject)a));
+        PetscCall(PetscSnapshotRestore(other, s.dm));
+        PetscCall(TestCheck(comm, PETSC_TRUE, "Vec laid out by another DMPlex, distributed as at capture: restored"));
+        PetscCall(PetscSnapshotDMRemoveState(s.dm, "auxfield"));
+        PetscCall(PetscSnapshotDestroy(&other));
+        PetscCall(VecDestroy(&a));
+        PetscCall(DMDestroy(&aux));
+      }
       PetscCall(VecDestroy(&sol));
       PetscCall(VecDestroy(&hist));
     }

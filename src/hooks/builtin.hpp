@@ -8,6 +8,8 @@ PETSC_INTERN PetscErrorCode RegisterLayoutHooks(void);
 PETSC_INTERN PetscErrorCode RegisterCoordinateHooks(void);
 PETSC_INTERN PetscErrorCode RegisterStateHooks(void);
 PETSC_INTERN PetscErrorCode RegisterSwarmHooks(void);
+/* Which points each rank of a DMPlex holds: a fingerprint of its local topology and point SF (src/hooks/layout.cxx) */
+PETSC_INTERN PetscErrorCode PlexPointsFingerprint(DM, PetscInt[2]);
 } // namespace petscsnapshot
 
 #endif

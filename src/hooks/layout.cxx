@@ -97,13 +97,23 @@ static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode PlexPointsFingerprint(DM dm, PetscInt fp[2])
+{
+  uint64_t h = 0;
+
+  PetscFunctionBegin;
+  PetscCall(TopologyFingerprint(dm, &h));
+  fp[0] = (PetscInt)(int32_t)(uint32_t)(h & 0xffffffffu);
+  fp[1] = (PetscInt)(int32_t)(uint32_t)(h >> 32);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static const char fingerprintLow[]  = "topology and partition fingerprint (low bits)";
 static const char fingerprintHigh[] = "topology and partition fingerprint (high bits)";
 
 static PetscErrorCode PlexLayout(DM dm, Layout *layout)
 {
-  PetscInt pStart, pEnd, depth, cStart, cEnd, vStart, vEnd;
-  uint64_t fp = 0;
+  PetscInt pStart, pEnd, depth, cStart, cEnd, vStart, vEnd, fp[2];
 
   PetscFunctionBegin;
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
@@ -116,9 +126,9 @@ static PetscErrorCode PlexLayout(DM dm, Layout *layout)
   layout->add("number of cells", cEnd - cStart);
   layout->add("number of vertices", vEnd - vStart);
   PetscCall(SectionSizes(dm, layout));
-  PetscCall(TopologyFingerprint(dm, &fp));
-  layout->add(fingerprintLow, (PetscInt)(int32_t)(uint32_t)(fp & 0xffffffffu));
-  layout->add(fingerprintHigh, (PetscInt)(int32_t)(uint32_t)(fp >> 32));
+  PetscCall(PlexPointsFingerprint(dm, fp));
+  layout->add(fingerprintLow, fp[0]);
+  layout->add(fingerprintHigh, fp[1]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -6,6 +6,7 @@
 #include "builtin.hpp"
 
 #include <petsc/private/tsimpl.h>
+#include <petsc/private/dmimpl.h>
 #include <cstring>
 
 namespace petscsnapshot
@@ -64,23 +65,65 @@ static PetscErrorCode RefuseRankwise(PetscSnapshotRecord rec, const char name[],
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* ---- Vec: its local values; a Vec laid out by the DMPlex it is declared on also in the storage's mesh layout */
+/* ---- Vec: its local values; a Vec laid out by the DMPlex it is declared on also in the storage's mesh layout. A Vec
+   laid out by another DMPlex (not sharing the declaring DM's topology) also records which points that DMPlex holds on
+   each rank ("#points"), checked like a layout: sizes are no identity. */
+static PetscErrorCode ForeignPlex(PetscSnapshotRecord rec, Vec v, DM *plex)
+{
+  DM        vdm;
+  PetscBool isplex = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  *plex = nullptr;
+  PetscCall(VecGetDM(v, &vdm));
+  if (vdm) PetscCall(PetscObjectTypeCompare((PetscObject)vdm, DMPLEX, &isplex));
+  if (isplex && vdm->data != rec->dm->data) *plex = vdm; /* DMClone() shares DM_Plex */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode CaptureVec(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
+  DM plex;
+
   PetscFunctionBegin;
   PetscCall(PetscSnapshotRecordPutVec(rec, name, (Vec)obj));
   PetscCall(RecordPutMeshVec(rec, name, (Vec)obj));
+  PetscCall(ForeignPlex(rec, (Vec)obj, &plex));
+  if (plex) {
+    PetscInt fp[2];
+
+    PetscCall(PlexPointsFingerprint(plex, fp));
+    PetscCall(PetscSnapshotRecordPutArray(rec, Part(name, "points").c_str(), PETSC_INT, 1, 2, fp));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode CheckVec(PetscSnapshotRecord rec, const char name[], PetscObject obj, const char what[])
 {
-  PetscBool redistributed;
+  PetscBool redistributed, found;
+  DM        plex;
 
   PetscFunctionBegin;
   PetscCall(RecordRedistributed(rec, &redistributed));
-  if (redistributed) PetscCall(RecordCheckMeshVec(rec, name, (Vec)obj, what));
-  else PetscCall(PetscSnapshotRecordCheckVec(rec, name, (Vec)obj, what));
+  if (redistributed) {
+    PetscCall(RecordCheckMeshVec(rec, name, (Vec)obj, what));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(PetscSnapshotRecordCheckVec(rec, name, (Vec)obj, what));
+  PetscCall(PetscSnapshotRecordGetInfo(rec, Part(name, "points").c_str(), &found, nullptr));
+  if (!found) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(ForeignPlex(rec, (Vec)obj, &plex));
+  if (!plex) PetscCall(PetscSnapshotRecordRefuse(rec, "%s was laid out by another DMPlex at capture and is not now", what));
+  else {
+    PetscInt now[2], captured[2];
+    PetscCall(PlexPointsFingerprint(plex, now));
+    PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "points").c_str(), PETSC_INT, 1, 2, captured));
+    if (now[0] != captured[0] || now[1] != captured[1]) {
+      const char *pname;
+      PetscCall(PetscObjectGetName((PetscObject)plex, &pname));
+      PetscCall(PetscSnapshotRecordRefuse(rec, "%s is laid out by DMPlex \"%s\", whose local topology or partition differs from the one at capture: it was distributed otherwise", what, pname ? pname : ""));
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
