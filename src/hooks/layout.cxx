@@ -69,7 +69,7 @@ static inline uint64_t Mix(uint64_t h, uint64_t v)
 
 /* The local topology (every point's cone and orientations) and the point SF (every leaf and its root): equal on
    two DMs of one mesh only if this rank holds the same points in the same order, with the same owners. */
-static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
+static PetscErrorCode ComputeFingerprint(DM dm, uint64_t *fp)
 {
   PetscInt           pStart, pEnd, nroots, nleaves;
   const PetscInt    *leaves;
@@ -79,6 +79,7 @@ static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
 
   PetscFunctionBegin;
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
+  h = Mix(Mix(h, (uint64_t)(int64_t)pStart), (uint64_t)(int64_t)pEnd);
   for (PetscInt p = pStart; p < pEnd; p++) {
     const PetscInt *cone, *ornt;
     PetscInt        size;
@@ -87,13 +88,80 @@ static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
     PetscCall(DMPlexGetCone(dm, p, &cone));
     PetscCall(DMPlexGetConeOrientation(dm, p, &ornt));
     h = Mix(h, (uint64_t)size);
-    for (PetscInt c = 0; c < size; c++) h = Mix(Mix(h, (uint64_t)cone[c]), (uint64_t)(int64_t)ornt[c]);
+    for (PetscInt c = 0; c < size; c++) h = Mix(h, ((uint64_t)(uint32_t)cone[c] << 32) | (uint32_t)ornt[c]);
   }
   PetscCall(DMGetPointSF(dm, &sf));
   PetscCall(PetscSFGetGraph(sf, &nroots, &nleaves, &leaves, &roots));
   h = Mix(Mix(h, (uint64_t)(int64_t)nroots), (uint64_t)(int64_t)nleaves);
-  for (PetscInt l = 0; l < nleaves && nroots >= 0; l++) h = Mix(Mix(Mix(h, (uint64_t)(leaves ? leaves[l] : l)), (uint64_t)roots[l].rank), (uint64_t)roots[l].index);
+  for (PetscInt l = 0; l < nleaves && nroots >= 0; l++) h = Mix(Mix(h, (uint64_t)(leaves ? leaves[l] : l)), ((uint64_t)(uint32_t)roots[l].rank << 32) | (uint32_t)roots[l].index);
   *fp = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The fingerprint is computed once per topology and kept on the DM, keyed by where PETSc keeps the topology: a DMPlex
+   that is set up again (DMPlexSetChart, DMSetUp, DMPlexSymmetrize) or gets a new point SF reallocates these. Cones
+   edited in place on a set-up DMPlex (DMPlexSetCone after DMSetUp, DMPlexOrient) keep them: the next restore of such a
+   DM then refuses (the fingerprint no longer matches the DM), it never accepts another partition. */
+struct FingerprintCache {
+  const void *cones = nullptr, *ornts = nullptr, *section = nullptr, *sf = nullptr, *leaves = nullptr, *roots = nullptr;
+  PetscInt    pStart = 0, pEnd = -1, storage = -1, nroots = -1, nleaves = -1;
+  uint64_t    fp = 0;
+
+  bool operator==(const FingerprintCache &o) const
+  {
+    return cones == o.cones && ornts == o.ornts && section == o.section && sf == o.sf && leaves == o.leaves && roots == o.roots && pStart == o.pStart && pEnd == o.pEnd && storage == o.storage && nroots == o.nroots && nleaves == o.nleaves;
+  }
+};
+
+static const char fingerprintCacheName[] = "PetscSnapshotPointsFingerprint";
+
+static PetscErrorCode DestroyFingerprintCache(PetscSnapshotContainerCtxArg arg)
+{
+  delete static_cast<FingerprintCache *>(PetscSnapshotContainerCtxGet(arg));
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
+{
+  FingerprintCache  key, *cached = nullptr;
+  PetscSection      section;
+  PetscInt         *cones, *ornts;
+  PetscSF           sf;
+  const PetscInt    *leaves;
+  const PetscSFNode *roots;
+  PetscContainer    container;
+
+  PetscFunctionBegin;
+  PetscCall(DMPlexGetConeSection(dm, &section));
+  PetscCall(DMPlexGetCones(dm, &cones));
+  PetscCall(DMPlexGetConeOrientations(dm, &ornts));
+  PetscCall(DMPlexGetChart(dm, &key.pStart, &key.pEnd));
+  PetscCall(PetscSectionGetStorageSize(section, &key.storage));
+  PetscCall(DMGetPointSF(dm, &sf));
+  PetscCall(PetscSFGetGraph(sf, &key.nroots, &key.nleaves, &leaves, &roots));
+  key.cones   = cones;
+  key.ornts   = ornts;
+  key.section = section;
+  key.sf      = sf;
+  key.leaves  = leaves;
+  key.roots   = roots;
+  PetscCall(PetscObjectQuery((PetscObject)dm, fingerprintCacheName, (PetscObject *)&container));
+  if (container) PetscCall(PetscContainerGetPointer(container, (void **)&cached));
+  if (cached && *cached == key) {
+    *fp = cached->fp;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(ComputeFingerprint(dm, &key.fp));
+  if (!cached) {
+    PetscCallCXX(cached = new FingerprintCache());
+    PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
+    PetscCall(PetscContainerSetPointer(container, cached));
+    PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyFingerprintCache));
+    PetscCall(PetscObjectCompose((PetscObject)dm, fingerprintCacheName, (PetscObject)container));
+    PetscCall(PetscContainerDestroy(&container));
+  }
+  *cached = key;
+  *fp     = key.fp;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
