@@ -100,8 +100,9 @@ static PetscErrorCode ComputeFingerprint(DM dm, uint64_t *fp)
 
 /* The fingerprint is computed once per topology and kept on the DM, keyed by where PETSc keeps the topology: a DMPlex
    that is set up again (DMPlexSetChart, DMSetUp, DMPlexSymmetrize) or gets a new point SF reallocates these. Cones
-   edited in place on a set-up DMPlex (DMPlexSetCone after DMSetUp, DMPlexOrient) keep them: the next restore of such a
-   DM then refuses (the fingerprint no longer matches the DM), it never accepts another partition. */
+   edited in place on a set-up DMPlex (DMPlexSetCone after DMSetUp, DMPlexOrient) keep them, and the cached value then
+   describes the topology before the edit: the same DM object still matches its captures (its points are the same
+   points), and another DM is compared with the topology the captures saw. Documented in docs/design.md. */
 struct FingerprintCache {
   const void *cones = nullptr, *ornts = nullptr, *section = nullptr, *sf = nullptr, *leaves = nullptr, *roots = nullptr;
   PetscInt    pStart = 0, pEnd = -1, storage = -1, nroots = -1, nleaves = -1;
