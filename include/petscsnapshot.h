@@ -188,6 +188,8 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddStateCallbacks(DM, const char[], P
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetTS(PetscSnapshot, TS);
 PETSC_EXTERN PetscErrorCode PetscSnapshotTSSetFromOptions(TS, PetscSnapshot *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetSkipUnchanged(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);
 

@@ -50,6 +50,11 @@ struct Slot {
   bool                    rankwise = false; /* loaded from a file whose writer ranks wrote it differently: it has no
                                                value where the points are redistributed (see RecordRankwise());
                                                at another rank count it holds no data */
+  /* The Vec (object id) whose values at object state srcState are exactly this slot's bytes: set when a Vec is put
+     into or got from the slot, so that an unchanged Vec is neither copied again nor written back (see
+     PetscSnapshotSetSkipUnchanged()). 0: none. */
+  mutable PetscObjectId    srcId    = 0;
+  mutable PetscObjectState srcState = 0;
 };
 
 using SlotMap = std::map<std::string, Slot, std::less<>>;
@@ -189,6 +194,7 @@ struct _p_PetscSnapshot {
   void                    *data;    /* the storage type's */
   void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
   size_t                   scratchSize;
+  PetscBool skipUnchanged; /* skip Vecs whose object state shows them unchanged since the last capture or restore */
   /* TS attachment (src/ts) */
   PetscBool testRestep;       /* take every step twice and compare */
   PetscInt  retries;          /* rejected steps rolled back before their retry */

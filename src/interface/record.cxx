@@ -85,10 +85,33 @@ static PetscErrorCode PutArray(PetscSnapshotRecord rec, const char name[], Petsc
     slot = &it->second;
   }
   PetscCheck(!slot->seen, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotCapture: two hooks of DM \"%s\" write an array named \"%s\"", rec->entry->name.c_str(), name);
-  slot->info  = {kind, type, bs, n, N};
-  slot->bytes = (size_t)n * (size_t)bs * tsize;
-  slot->seen  = true;
+  slot->info   = {kind, type, bs, n, N};
+  slot->bytes  = (size_t)n * (size_t)bs * tsize;
+  slot->seen   = true;
+  slot->srcId  = 0; /* a Vec put sets it after the copy */
   PetscUseTypeMethod(rec->snap, write, rec->entry, name, slot, data);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Does the slot already hold exactly the values of vec, by vec's identity and object state (and its bytes are held)? */
+static PetscErrorCode VecUnchanged(PetscSnapshot snap, const Slot &slot, Vec vec, bool *unchanged)
+{
+  PetscObjectState state;
+
+  PetscFunctionBegin;
+  *unchanged = false;
+  if (!snap->skipUnchanged || !slot.srcId || slot.srcId != ((PetscObject)vec)->id || (slot.bytes && (!slot.storage || slot.capacity < slot.bytes))) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectStateGet((PetscObject)vec, &state));
+  *unchanged = state == slot.srcState;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After a Vec was put into or got from a slot: they hold the same values at the Vec's current state. */
+static PetscErrorCode VecNoteSame(const Slot &slot, Vec vec)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscObjectStateGet((PetscObject)vec, &slot.srcState));
+  slot.srcId = ((PetscObject)vec)->id;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -173,9 +196,20 @@ PetscErrorCode PetscSnapshotRecordPutVec(PetscSnapshotRecord rec, const char nam
   PetscCall(VecGetLocalSize(vec, &n));
   PetscCall(VecGetSize(vec, &N));
   PetscCall(VecGetBlockSize(vec, &bs));
+  if (rec && rec->entry && name) { /* unchanged since it was put or got: the held copy is exact */
+    auto it = rec->entry->slots.find(std::string_view(name));
+    bool unchanged = false;
+
+    if (it != rec->entry->slots.end() && !it->second.seen && rec->phase == Phase::Capture) PetscCall(VecUnchanged(rec->snap, it->second, vec, &unchanged));
+    if (unchanged && it->second.info.kind == PETSCSNAPSHOT_RECORD_VEC && it->second.info.bs == bs && it->second.info.n * bs == n && it->second.info.N * bs == N) {
+      it->second.seen = true;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
   PetscCall(VecGetArrayRead(vec, &a));
   PetscCall(PutArray(rec, name, PETSCSNAPSHOT_RECORD_VEC, PETSC_SCALAR, bs, n / bs, N / bs, a));
   PetscCall(VecRestoreArrayRead(vec, &a));
+  PetscCall(VecNoteSame(rec->entry->slots.find(std::string_view(name))->second, vec));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -291,6 +325,15 @@ PetscErrorCode PetscSnapshotRecordCompareVec(PetscSnapshotRecord rec, const char
   PetscCall(VecGetBlockSize(vec, &bs));
   PetscCall(GetSlot(rec, name, PETSC_SCALAR, bs, n / bs, &slot));
   snap = rec->snap;
+  {
+    bool unchanged;
+
+    PetscCall(VecUnchanged(snap, *slot, vec, &unchanged));
+    if (unchanged) {
+      *equal = PETSC_TRUE;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
   PetscCall(VecGetArrayRead(vec, &a));
   if (snap->ops->compare) PetscUseTypeMethod(snap, compare, rec->entry, name, slot, a, equal);
   else {
@@ -330,9 +373,16 @@ PetscErrorCode PetscSnapshotRecordGetVec(PetscSnapshotRecord rec, const char nam
   PetscCall(VecGetLocalSize(vec, &n));
   PetscCall(VecGetBlockSize(vec, &bs));
   PetscCall(GetSlot(rec, name, PETSC_SCALAR, bs, n / bs, &slot));
+  {
+    bool unchanged;
+
+    PetscCall(VecUnchanged(rec->snap, *slot, vec, &unchanged));
+    if (unchanged) PetscFunctionReturn(PETSC_SUCCESS); /* it holds the captured values */
+  }
   PetscCall(VecGetArrayWrite(vec, &a));
   PetscUseTypeMethod(rec->snap, read, rec->entry, name, slot, a);
   PetscCall(VecRestoreArrayWrite(vec, &a));
+  PetscCall(VecNoteSame(*slot, vec));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

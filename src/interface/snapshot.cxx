@@ -31,6 +31,7 @@ PetscErrorCode PetscSnapshotCreate(MPI_Comm comm, PetscSnapshot *snap)
   PetscCall(PetscHeaderCreate(s, PETSCSNAPSHOT_CLASSID, "PetscSnapshot", "Snapshot of DM state", "Snapshot", comm, PetscSnapshotDestroy, PetscSnapshotView));
   PetscCallCXX(s->entries = new petscsnapshot::EntryMap());
   PetscCallCXX(s->restepFirst = new std::string());
+  s->skipUnchanged = PETSC_TRUE;
   *snap = s;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -178,7 +179,8 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
   Options Database Keys:
 + -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
 . -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
-- -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
+. -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
+- -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
 
   Level: beginner
 
@@ -198,6 +200,7 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", nullptr));
   PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
   PetscOptionsEnd();
@@ -500,5 +503,69 @@ PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, s
     }
   }
   if (total > shown) PetscCallCXX(*description += " and " + std::to_string(total - shown) + " more");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotSetSkipUnchanged - Sets whether a capture or restore skips a `Vec` that PETSc's object state shows
+  unchanged since the snapshot last captured or restored it
+
+  Logically Collective
+
+  Input Parameters:
++ snap - the snapshot
+- skip - `PETSC_TRUE` (the default) to skip, `PETSC_FALSE` to copy every declared `Vec` every time
+
+  Options Database Key:
+. -snapshot_skip_unchanged <true,false> - sets whether unchanged `Vec`s are skipped
+
+  Notes:
+  When a `Vec` is put into the snapshot, or written back by a restore, the snapshot notes the `Vec`'s identity
+  (`PetscObjectGetId()`) and object state (`PetscObjectStateGet()`). PETSc increases the object state on every write it
+  knows of: `VecRestoreArray()`, `VecRestoreArrayWrite()`, `VecPlaceArray()`/`VecResetArray()`, `VecAssemblyEnd()`, and
+  every `Vec` operation and scatter that writes (`DMGlobalToLocal()`, `VecCopy()`, ...). If both are unchanged at the
+  next capture, the held copy is already exact and is not copied again; if both are unchanged at a restore, the `Vec`
+  already holds the captured values and is not written (nor are the geometry caches of unchanged coordinates dropped).
+  The cost of an unchanged `Vec` is then O(1), whatever its size. PETSc's cached norms rely on the same object state.
+
+  What it cannot see: writes through an array pointer obtained before the capture and still held after it (write
+  through `VecGetArray()` and call `VecRestoreArray()` before the next capture or restore), or through a const pointer
+  cast to non-const. Turn the skip off if your code does either. Only the memory type can skip a capture (a file is
+  written whole); restores of the hdf5 type write every `Vec`. Swarm fields have no object state: they are always
+  copied.
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotCapture()`, `PetscSnapshotRestore()`, `PetscObjectStateGet()`
+@*/
+PetscErrorCode PetscSnapshotSetSkipUnchanged(PetscSnapshot snap, PetscBool skip)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  snap->skipUnchanged = skip;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotGetSkipUnchanged - Tells whether a capture or restore skips `Vec`s that are unchanged
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Output Parameter:
+. skip - `PETSC_TRUE` if unchanged `Vec`s are skipped
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetSkipUnchanged()`
+@*/
+PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot snap, PetscBool *skip)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(skip, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetSkipUnchanged: output argument is NULL");
+  *skip = snap->skipUnchanged;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
