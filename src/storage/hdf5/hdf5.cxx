@@ -10,7 +10,7 @@
      /entries/<DM name>      group, attributes dm_type, comm_size, captures
      /entries/<DM name>/<array name>   dataset [items on all ranks, bs] of the array's type (STRUCT: bytes), in rank
                              order; attributes kind, petsc_type, bs, global_items, counts[comm_size],
-                             checksums[comm_size] (FNV-1a 64 of each rank's bytes, by 8-byte words)
+                             checksums[comm_size] (XXH3-64 of each rank's bytes; schema 2)
 */
 #include "hdf5impl.hpp"
 #include "plexio.hpp"
@@ -303,8 +303,10 @@ PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot snap, const char name[
 . -snapshot_hdf5_keep <n> - sets the number of files kept
 
   Notes:
-  Capture k writes `<stem>-<k, 6 digits>.<ext>` and, only once it is complete, removes older numbered files beyond the
-  last `keep`. A restore reads the newest numbered file, also in a new process.
+  Each capture writes `<stem>-<k, 6 digits>.<ext>`, k one more than the newest numbered file on disk (whoever wrote it:
+  another snapshot object or an earlier process) and than the last this object wrote, and, only once it is complete,
+  removes older numbered files beyond the last `keep`; the file just written is never removed. A restore reads the
+  newest numbered file, also in a new process.
 
   Level: intermediate
 
