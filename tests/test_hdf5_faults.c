@@ -650,6 +650,52 @@ static PetscErrorCode ReadOnly(const char dir[])
   PetscFunctionReturn(0);
 }
 
+/* ---- -mode kill -phase 1|2: a process killed in the middle of a capture (-snapshot_hdf5_test_kill_after), then a
+   new process restarts from the previous file and captures again */
+static PetscErrorCode Kill(PetscInt phase)
+{
+  Sim           s;
+  PetscSnapshot snap;
+  PetscBool     eq, tmp, reserve;
+  Copy          expected;
+
+  PetscFunctionBeginUser;
+  if (phase == 1) {
+    PetscCall(SimWithFile("ckpt.h5", &s, NULL)); /* the previous complete snapshot: the state after 1 step */
+    char at[32] = "0";
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-kill_after", at, sizeof(at), NULL));
+    PetscCall(PetscOptionsSetValue(NULL, "-snapshot_hdf5_test_kill_after", at));
+    PetscCall(HDF5Snapshot("ckpt.h5", &snap));
+    PetscCall(PetscSnapshotCapture(snap, s.heat.dm)); /* killed in here */
+    PetscCall(TestCheck(PETSC_COMM_WORLD, PETSC_FALSE, "the capture was to be killed"));
+    PetscCall(PetscSnapshotDestroy(&snap));
+    PetscCall(SimDestroy(&s));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SimCreate(&s)); /* the same deterministic run: its state after 1 step is the file's */
+  PetscCall(SimSteps(&s, 1));
+  PetscCall(CopyGet(&s, &expected));
+  PetscCall(SimSteps(&s, 2));
+  PetscCall(HDF5Snapshot("ckpt.h5", &snap));
+  PetscCall(PetscSnapshotRestore(snap, s.heat.dm));
+  PetscCall(CopyEqual(&s, &expected, &eq));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, "after a process was killed during a capture, the previous file restores bitwise in a new process"));
+  PetscCall(SimSteps(&s, 1));
+  PetscCall(PetscSnapshotCapture(snap, s.heat.dm));
+  PetscCall(CopyFree(&expected));
+  PetscCall(CopyGet(&s, &expected));
+  PetscCall(SimSteps(&s, 1));
+  PetscCall(PetscSnapshotRestore(snap, s.heat.dm));
+  PetscCall(CopyEqual(&s, &expected, &eq));
+  PetscCall(ExistsAll("ckpt.h5.tmp", &tmp));
+  PetscCall(ExistsAll("ckpt.h5.tmp.reserve", &reserve));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(eq && !tmp && !reserve), "the next capture replaces the killed one's leftovers (no .tmp, no .reserve) and restores bitwise"));
+  PetscCall(CopyFree(&expected));
+  PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(SimDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char     mode[32] = "corrupt", dir[PETSC_MAX_PATH_LEN] = ".";
@@ -672,6 +718,7 @@ int main(int argc, char **argv)
   else if (!strcmp(mode, "failures")) PetscCall(Failures());
   else if (!strcmp(mode, "diskfull")) PetscCall(DiskFull(dir));
   else if (!strcmp(mode, "readonly")) PetscCall(ReadOnly(dir));
+  else if (!strcmp(mode, "kill")) PetscCall(Kill(phase));
   else SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "unknown -mode %s", mode);
   PetscCall(TestFinish(PETSC_COMM_WORLD, &code));
   PetscCall(PetscFinalize());

@@ -147,6 +147,7 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "", d->failAfter, &d->failAfter, nullptr));
+  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "", d->killAfter, &d->killAfter, nullptr));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "", d->failRank, &d->failRank, nullptr));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);

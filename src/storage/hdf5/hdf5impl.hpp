@@ -27,6 +27,8 @@ struct HDF5Data {
   PetscInt    keep      = 0;     /* > 0: numbered files, the last keep kept */
   PetscInt    failAfter = -1;    /* testing: fail after writing this many datasets */
   PetscInt    failRank  = -1;    /* testing: the failure happens on this rank only (as a full disk does) */
+  PetscInt    killAfter = -1;    /* testing: rank 0 kills its process (SIGKILL) after writing this many datasets, or
+                                    before the rename if the file has fewer */
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   std::string lastFile;          /* the last file written or loaded */
   PetscViewer loading = nullptr; /* open during a restore at another rank count */

@@ -10,6 +10,7 @@
   #include <dirent.h>
   #include <unistd.h>
   #include <fcntl.h>
+  #include <csignal>
   #include <sys/stat.h>
   #include <cerrno>
   #include "../../include/collective.hpp"
@@ -24,6 +25,15 @@ static bool InjectedHere(MPI_Comm comm, const HDF5Data *d, PetscInt written)
 
   if (d->failRank < 0 || MPI_Comm_rank(comm, &rank) != MPI_SUCCESS) return false;
   return rank == d->failRank && written >= std::max<PetscInt>(d->failAfter, 0);
+}
+
+/* Testing: a process killed in the middle of a capture (-snapshot_hdf5_test_kill_after). */
+static void KillHere(MPI_Comm comm, const HDF5Data *d, PetscInt written)
+{
+  PetscMPIInt rank;
+
+  if (d->killAfter < 0 || written < d->killAfter || MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || rank != 0) return;
+  (void)std::raise(SIGKILL);
 }
 
 /* One collective dataset: every rank's items in rank order, with counts and checksums. Its local steps report to lf,
@@ -188,6 +198,7 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
         lf.Fail(msg, PETSC_ERR_FILE_WRITE);
       }
       PetscCall(lf.Agree());
+      KillHere(comm, d, written);
       PetscCall(WriteSlot(comm, group, path + "/" + sname, slot, InjectedHere(comm, d, written), lf));
       written++;
     }
@@ -337,6 +348,7 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   }
   if (!ierr) ierr = WriteFile(snap, tmp, file);
   PetscCall(ReleaseMeshes(d));
+  if (!ierr) KillHere(comm, d, PETSC_MAX_INT); /* testing: killed with the temporary complete, before the rename */
   if (!ierr) {
     if (rank == 0 && std::rename(tmp.c_str(), file.c_str()) != 0) lf.Fail("could not rename " + tmp + " to " + file + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
     ierr = lf.Agree();
