@@ -175,6 +175,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot, PetscInt
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const char[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot, const char[], DM *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *);
 
 /* What else belongs to a DM's state */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddState(DM, const char[], PetscObject);

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
-PACKAGES=(petsc-dev hdf5-tools cmake g++ make pkg-config openmpi-bin)
+PACKAGES=(petsc-dev hdf5-tools cmake g++ make pkg-config openmpi-bin libxxhash-dev)
 
 # OpenMPI refuses to run as root without these; tests at 3-4 ranks on 2 cores need oversubscription.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1

@@ -8,68 +8,9 @@ static const char help[] = "The hdf5 snapshot type: restart in a new process at 
 #include "swarmutil.h"
 #include "hdf5sim.h"
 
-/* The whole simulation: heat TS on the mesh (solution and TS declared), a PIC swarm and a struct declared on the mesh. */
-static PetscErrorCode SimCreateVariant(PetscInt n, SwarmVariant variant, Sim *s)
-{
-  PetscFunctionBeginUser;
-  PetscCall(HeatCreate(PETSC_COMM_WORLD, n, 0.01, &s->heat));
-  PetscCall(PetscSnapshotDMAddState(s->heat.dm, "ts", (PetscObject)s->heat.ts));
-  PetscCall(CreateSwarm(s->heat.dm, 2, variant, &s->sw));
-  PetscCall(PetscSnapshotDMAddState(s->heat.dm, "particles", (PetscObject)s->sw));
-  s->counters.nsolves = 0;
-  s->counters.last    = 0;
-  PetscCall(PetscSnapshotDMAddStateBytes(s->heat.dm, "counters", &s->counters, sizeof(s->counters), 1));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode SimCreate(Sim *s)
 {
   return SimCreateVariant(5, SWARM_STANDARD, s); /* 36 vertices: unequal local coordinate sizes on 3 ranks */
-}
-
-/* Everything the simulation holds, rank-local, for bitwise comparison. */
-typedef struct {
-  Vec        u;
-  Population particles;
-  Counters   counters;
-  PetscReal  t;
-  PetscInt   step;
-} Copy;
-
-static PetscErrorCode CopyGet(Sim *s, Copy *c)
-{
-  PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(s->heat.u, &c->u));
-  PetscCall(VecCopy(s->heat.u, c->u));
-  PetscCall(PopulationGet(s->sw, &c->particles));
-  c->counters = s->counters;
-  PetscCall(TSGetTime(s->heat.ts, &c->t));
-  PetscCall(TSGetStepNumber(s->heat.ts, &c->step));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CopyEqual(Sim *s, Copy *c, PetscBool *equal)
-{
-  Copy      now;
-  PetscBool eu, ep;
-
-  PetscFunctionBeginUser;
-  PetscCall(CopyGet(s, &now));
-  PetscCall(VecBitwiseEqual(now.u, c->u, &eu));
-  PetscCall(PopulationEqual(&now.particles, &c->particles, &ep));
-  *equal = (PetscBool)(eu && ep && !memcmp(&now.counters, &c->counters, sizeof(Counters)) && now.t == c->t && now.step == c->step);
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
-  PetscCall(VecDestroy(&now.u));
-  PetscCall(PopulationFree(&now.particles));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CopyFree(Copy *c)
-{
-  PetscFunctionBeginUser;
-  PetscCall(VecDestroy(&c->u));
-  PetscCall(PopulationFree(&c->particles));
-  PetscFunctionReturn(0);
 }
 
 /* Writer: 2 steps, checkpoint, 3 more steps, and the final state as the reference. */
@@ -184,26 +125,6 @@ static PetscErrorCode Damaged(const char good[], const char bad[], Damage damage
   PetscFunctionReturn(0);
 }
 
-/* Restore from file must fail on every rank with expect in the message, and leave the simulation as it was. */
-static PetscErrorCode ExpectFileRefusal(Sim *s, const char file[], const char expect[], const char what[])
-{
-  PetscSnapshot snap;
-  Copy          before;
-  PetscBool     eq;
-  char          line[256];
-
-  PetscFunctionBeginUser;
-  PetscCall(CopyGet(s, &before));
-  PetscCall(HDF5Snapshot(file, &snap));
-  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, s->heat.dm), expect, what);
-  PetscCall(CopyEqual(s, &before, &eq));
-  PetscCall(PetscSNPrintf(line, sizeof(line), "%s: the simulation is untouched", what));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, line));
-  PetscCall(PetscSnapshotDestroy(&snap));
-  PetscCall(CopyFree(&before));
-  PetscFunctionReturn(0);
-}
-
 static PetscBool Exists(const char file[])
 {
   return access(file, F_OK) == 0 ? PETSC_TRUE : PETSC_FALSE;
@@ -246,7 +167,7 @@ static PetscErrorCode Files(void)
   PetscCall(Damaged("good.h5", "nogroup.h5", DAMAGE_DROP_GROUP));
   PetscCall(ExpectFileRefusal(&s, "nogroup.h5", "holds no DM named \"particles\"", "a missing group"));
   PetscCall(Damaged("good.h5", "newer.h5", DAMAGE_NEWER_SCHEMA));
-  PetscCall(ExpectFileRefusal(&s, "newer.h5", "has schema version 99, newer than the 1 this petsc-snapshot reads", "a newer schema version"));
+  PetscCall(ExpectFileRefusal(&s, "newer.h5", "has schema version 99, newer than the 2 this petsc-snapshot reads", "a newer schema version"));
   { /* a file from another program: an HDF5 file with a Vec in it */
     PetscViewer v;
     PetscCall(PetscViewerHDF5Open(PETSC_COMM_WORLD, "foreign.h5", FILE_MODE_WRITE, &v));
@@ -282,6 +203,15 @@ static PetscErrorCode Files(void)
   {
     PetscSnapshot series, reader;
     Copy          last;
+    PetscMPIInt   rank;
+    PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+    if (rank == 0) /* numbering continues from the newest file on disk: start from none (an earlier run's) */
+      for (int k = 1; k <= 12; k++) {
+        char name[64];
+        PetscCall(PetscSNPrintf(name, sizeof(name), "series-%06d.h5", k));
+        (void)remove(name);
+      }
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
     PetscCall(HDF5Snapshot("series.h5", &series));
     PetscCall(PetscSnapshotHDF5SetKeep(series, 2));
     for (int k = 0; k < 4; k++) {

@@ -10,10 +10,11 @@
      /entries/<DM name>      group, attributes dm_type, comm_size, captures
      /entries/<DM name>/<array name>   dataset [items on all ranks, bs] of the array's type (STRUCT: bytes), in rank
                              order; attributes kind, petsc_type, bs, global_items, counts[comm_size],
-                             checksums[comm_size] (FNV-1a 64 of each rank's bytes, by 8-byte words)
+                             checksums[comm_size] (XXH3-64 of each rank's bytes; schema 2)
 */
 #include "hdf5impl.hpp"
 #include "plexio.hpp"
+#include "../../include/collective.hpp"
 
 #if defined(PETSC_HAVE_HDF5)
   #include <unistd.h>
@@ -22,6 +23,7 @@ using namespace petscsnapshot::hdf5;
 using petscsnapshot::Entry;
 using petscsnapshot::EntryMap;
 using petscsnapshot::Slot;
+using petscsnapshot::LocalFailures;
 
 namespace
 {
@@ -88,6 +90,51 @@ PetscErrorCode PetscSnapshotHDF5LoadDM_HDF5(PetscSnapshot snap, const char name[
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* What the file holds, read on every rank alone (OpenLocal()) and taken from rank 0 so that every rank returns the same */
+PetscErrorCode PetscSnapshotHDF5GetFileInfo_HDF5(PetscSnapshot snap, PetscMPIInt *writers, PetscBool *hasTS, PetscReal *time, PetscInt *step, PetscBool *canRedistribute)
+{
+  MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
+  std::string   file;
+  hid_t         fid;
+  int           w = 0;
+  double        info[5] = {0, 0, 0, 0, 0}; /* writers, has TS, time, step, has topologies */
+  LocalFailures lf(comm, "PetscSnapshotHDF5GetFileInfo");
+
+  PetscFunctionBegin;
+  PetscCall(OpenLocal(snap, "PetscSnapshotHDF5GetFileInfo", &file, &fid, &w));
+  lf.Run("reading " + file, [&]() -> PetscErrorCode {
+    H5Quiet  quiet;
+    H5Handle root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
+    double   t  = 0;
+    int64_t  st = 0;
+    bool     foundT = false, foundS = false;
+
+    PetscFunctionBegin;
+    PetscCheck(root.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "its root group cannot be opened");
+    PetscCall(ReadNumericAttribute(root, "ts_time", H5T_NATIVE_DOUBLE, 1, &t, &foundT));
+    PetscCall(ReadNumericAttribute(root, "ts_step", H5T_NATIVE_INT64, 1, &st, &foundS));
+    info[0] = w;
+    info[1] = foundT && foundS;
+    info[2] = foundT && foundS ? t : 0;
+    info[3] = foundT && foundS ? (double)st : 0;
+    if (H5Lexists(root, "topologies", H5P_DEFAULT) > 0) {
+      H5Handle   topo(H5Gopen2(root, "topologies", H5P_DEFAULT), H5Gclose);
+      H5G_info_t ginfo;
+      info[4] = topo.valid() && H5Gget_info(topo, &ginfo) >= 0 && ginfo.nlinks > 0;
+    }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  });
+  (void)H5Fclose(fid);
+  PetscCall(lf.Agree());
+  PetscCallMPI(MPI_Bcast(info, 5, MPI_DOUBLE, 0, comm));
+  if (writers) *writers = (PetscMPIInt)info[0];
+  if (hasTS) *hasTS = info[1] != 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (time) *time = (PetscReal)info[2];
+  if (step) *step = (PetscInt)info[3];
+  if (canRedistribute) *canRedistribute = info[4] != 0 ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapshotOptionItems PetscOptionsObject)
 {
   HDF5Data *d = Data(snap);
@@ -100,6 +147,8 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "", d->failAfter, &d->failAfter, nullptr));
+  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "", d->killAfter, &d->killAfter, nullptr));
+  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "", d->failRank, &d->failRank, nullptr));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -145,6 +194,7 @@ PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -209,6 +259,7 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", PetscSnapshotHDF5SetFileName_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", PetscSnapshotHDF5LoadDM_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", PetscSnapshotHDF5GetFileInfo_HDF5));
 #else
   SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
 #endif
@@ -253,8 +304,10 @@ PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot snap, const char name[
 . -snapshot_hdf5_keep <n> - sets the number of files kept
 
   Notes:
-  Capture k writes `<stem>-<k, 6 digits>.<ext>` and, only once it is complete, removes older numbered files beyond the
-  last `keep`. A restore reads the newest numbered file, also in a new process.
+  Each capture writes `<stem>-<k, 6 digits>.<ext>`, k one more than the newest numbered file on disk (whoever wrote it:
+  another snapshot object or an earlier process) and than the last this object wrote, and, only once it is complete,
+  removes older numbered files beyond the last `keep`; the file just written is never removed. A restore reads the
+  newest numbered file, also in a new process.
 
   Level: intermediate
 
@@ -308,5 +361,42 @@ PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot snap, const char name[], DM
   *dm = nullptr;
   PetscCall(PetscSnapshotSetUp(snap));
   PetscUseMethod(snap, "PetscSnapshotHDF5LoadDM_C", (PetscSnapshot, const char[], DM *), (snap, name, dm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotHDF5GetFileInfo - Tells what an HDF5 snapshot file holds, before the application builds the objects to
+  restore it into: the number of ranks that wrote it, the `TS` clock, and whether it restores at another rank count
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot, of type `PETSCSNAPSHOTHDF5`, with its file name set (with `PetscSnapshotHDF5SetKeep()`, the
+         newest numbered file is read)
+
+  Output Parameters (each may be `NULL`):
++ writers         - the number of MPI ranks that wrote the file
+. hasTS           - whether a `TS` was part of the snapshot
+. time            - its time at capture (0 without a `TS`)
+. step            - its step number at capture (0 without a `TS`)
+- canRedistribute - whether the file holds `DMPLEX` data in PETSc's own layout (the group `/topologies`), so that it
+                    restores on another number of ranks through `PetscSnapshotHDF5LoadDM()`
+
+  Notes:
+  Only the file's metadata are read; its datasets are not verified (`PetscSnapshotRestore()` does that, as does
+  `petscsnapshot-info --verify`). A missing file, a file that is not a petsc-snapshot file, or one with another schema
+  version is refused on every rank, as by `PetscSnapshotRestore()`. A typical restart decides from `writers` and
+  `canRedistribute` whether to build its mesh itself (same rank count) or to load it with `PetscSnapshotHDF5LoadDM()`.
+
+  Level: intermediate
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotHDF5LoadDM()`, `PetscSnapshotRestore()`, `PetscSnapshotHDF5SetFileName()`
+@*/
+PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot snap, PetscMPIInt *writers, PetscBool *hasTS, PetscReal *time, PetscInt *step, PetscBool *canRedistribute)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscSnapshotSetUp(snap));
+  PetscUseMethod(snap, "PetscSnapshotHDF5GetFileInfo_C", (PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *), (snap, writers, hasTS, time, step, canRedistribute));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

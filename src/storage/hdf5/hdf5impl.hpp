@@ -18,13 +18,17 @@
 namespace petscsnapshot::hdf5
 {
 
-inline constexpr int schemaVersion = 1;
+/* 2: XXH3-64 checksums. Schema 1 (FNV-1a) files are refused: that checksum missed paired bit flips. */
+inline constexpr int schemaVersion = 2;
 inline constexpr char formatName[] = "petsc-snapshot";
 
 struct HDF5Data {
   std::string fileName;          /* as set; with keep > 0 the base of numbered names */
   PetscInt    keep      = 0;     /* > 0: numbered files, the last keep kept */
   PetscInt    failAfter = -1;    /* testing: fail after writing this many datasets */
+  PetscInt    failRank  = -1;    /* testing: the failure happens on this rank only (as a full disk does) */
+  PetscInt    killAfter = -1;    /* testing: rank 0 kills its process (SIGKILL) after writing this many datasets, or
+                                    before the rename if the file has fewer */
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   std::string lastFile;          /* the last file written or loaded */
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
@@ -63,7 +67,23 @@ private:
   herr_t (*close_)(hid_t);
 };
 
+/* HDF5's automatic error printing off while it lives: our messages say what failed. */
+class H5Quiet
+{
+public:
+  H5Quiet();
+  ~H5Quiet();
+  H5Quiet(const H5Quiet &)            = delete;
+  H5Quiet &operator=(const H5Quiet &) = delete;
+
+private:
+  H5E_auto2_t func_ = nullptr;
+  void       *data_ = nullptr;
+};
+
 uint64_t       Checksum(const void *data, size_t bytes);
+std::string    EscapeName(const std::string &name);
+std::string    UnescapeName(const std::string &link);
 hid_t          H5TypeOf(PetscDataType type);
 PetscErrorCode WriteStringAttribute(hid_t obj, const char name[], const char value[]);
 PetscErrorCode WriteNumericAttribute(hid_t obj, const char name[], hid_t type, hsize_t n, const void *values);
@@ -73,7 +93,8 @@ PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *va
 /* series.cxx */
 std::string    NumberedName(const std::string &base, PetscInt seq);
 PetscErrorCode NumberedFiles(MPI_Comm comm, const std::string &base, std::vector<std::pair<PetscInt, std::string>> *files);
-PetscErrorCode FileToLoad(PetscSnapshot snap, std::string *file);
+PetscErrorCode FileToLoad(PetscSnapshot snap, const char caller[], std::string *file);
+PetscErrorCode NextNumber(PetscSnapshot snap, PetscInt *seq);
 PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file);
 
 /* write.cxx */
@@ -84,6 +105,7 @@ PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap);
 PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success);
 
 /* load.cxx */
+PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *file, hid_t *fid, int *writers);
 PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers);
 PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap);
 PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap);

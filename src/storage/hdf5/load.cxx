@@ -8,6 +8,9 @@
   #include <ctime>
   #include <dirent.h>
   #include <unistd.h>
+  #include <cerrno>
+  #include <xxhash.h>
+  #include "../../include/collective.hpp"
 
 namespace petscsnapshot::hdf5
 {
@@ -17,9 +20,10 @@ struct LoadContext {
   MPI_Comm    comm;
   PetscMPIInt rank, size; /* the readers */
   PetscMPIInt writers;    /* the number of ranks that wrote the file */
-  std::string entry;
-  std::string problem; /* the first local problem: reduced and raised collectively */
-  std::string fileName;
+  std::string entry;       /* the DM's name */
+  std::string linkName;    /* its escaped HDF5 link name */
+  std::string problem;     /* the first local problem: agreed and raised collectively */
+  uint64_t    fingerprint = 0;
 };
 
 herr_t VisitDataset(hid_t group, const char *name, const H5O_info_t *info, void *ptr);
@@ -61,7 +65,9 @@ void PlanSegments(const LoadContext &lc, int kind, const std::vector<int64_t> &c
   }
 }
 
-/* Read one dataset of an entry into a staged slot, verifying its counts and the checksums of the rows read. */
+/* Read one dataset of an entry into a staged slot, verifying its attributes, shape, and the checksums of the rows read.
+   A local step (the file is open on this rank only, see OpenLocal()): a problem found in the file is recorded in
+   lc.problem and ends the load; the caller agrees it over the communicator. */
 PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
 {
   const int             W = lc.writers;
@@ -71,16 +77,19 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   int                   kind = 0, bs = 0;
   int64_t               items = 0;
   std::string           tname, where;
-  bool                  ok1, ok2, ok3, ok4, ok5, hasN, keep, rankwise;
+  bool                  ok1, ok2, ok3, ok4, ok5, hasN, keep, rankwise, valid;
   PetscDataType         type  = PETSC_DATATYPE_UNKNOWN;
   PetscBool             found = PETSC_FALSE;
   Slot                  slot;
   size_t                tsize;
 
   PetscFunctionBegin;
-  PetscCallCXX(where = "dataset /entries/" + lc.entry + "/" + name);
+  PetscCallCXX(where = "dataset /entries/" + lc.linkName + "/" + name);
   H5Handle dset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
-  PetscCheck(dset.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open %s", where.c_str());
+  if (!dset.valid()) {
+    PetscCallCXX(lc.problem = where + " cannot be opened (corrupt file)");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(ReadNumericAttribute(dset, "kind", H5T_NATIVE_INT, 1, &kind, &ok1));
   PetscCall(ReadNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &bs, &ok2));
   PetscCall(ReadNumericAttribute(dset, "counts", H5T_NATIVE_INT64, W, counts.data(), &ok3));
@@ -88,19 +97,25 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   PetscCall(ReadStringAttribute(dset, "petsc_type", &tname, &ok5));
   PetscCall(ReadNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, W, Ns.data(), &hasN));
   if (ok5) PetscCall(PetscEnumFind(PetscDataTypes, tname.c_str(), (PetscEnum *)&type, &found));
-  if (!(ok1 && ok2 && ok3 && ok4 && ok5 && found && bs >= 1)) {
-    if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " lacks its attributes (kind, bs, petsc_type, counts, checksums)");
+  valid = ok1 && ok2 && ok3 && ok4 && ok5 && found && bs >= 1 && kind >= PETSCSNAPSHOT_RECORD_ARRAY && kind <= PETSCSNAPSHOT_RECORD_POINT_FIELD;
+  for (int r = 0; valid && r < W; r++) valid = counts[r] >= 0 && counts[r] <= (int64_t)1 << 48 && (!hasN || Ns[r] >= 0);
+  if (!valid) {
+    PetscCallCXX(lc.problem = where + " lacks valid attributes (kind, bs, petsc_type, counts, checksums)");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   for (int r = 0; r < W; r++) offsets[r + 1] = offsets[r] + counts[r];
   H5Handle space(H5Dget_space(dset), H5Sclose);
   {
     hsize_t dims[2] = {0, 0};
-    if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[0] != (hsize_t)offsets[W] || dims[1] != (hsize_t)bs) {
-      if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " does not have the shape its counts say");
+    if (!space.valid() || H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[0] != (hsize_t)offsets[W] || dims[1] != (hsize_t)bs) {
+      PetscCallCXX(lc.problem = where + " does not have the shape its counts say");
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
+  /* what the ranks read must be one file: a fingerprint of every dataset's name, counts and checksums */
+  lc.fingerprint = XXH3_64bits_withSeed(name, std::strlen(name), lc.fingerprint);
+  lc.fingerprint = XXH3_64bits_withSeed(counts.data(), counts.size() * sizeof(int64_t), lc.fingerprint);
+  lc.fingerprint = XXH3_64bits_withSeed(sums.data(), sums.size() * sizeof(uint64_t), lc.fingerprint);
   PlanSegments(lc, kind, counts, sums, &segments, &keep, &rankwise);
   for (int r : segments) items += counts[r];
   PetscCall(PetscSnapshotDataTypeSize_Internal(type, &tsize));
@@ -113,13 +128,9 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   PetscCallCXX((*lc.entries)[lc.entry].slots.emplace(name, slot)); /* owned by the loaded inventory from here on */
   Slot &staged = (*lc.entries)[lc.entry].slots[name];
   {
-    /* at the same rank count one collective read of this rank's rows; at another, independent reads per segment */
-    const bool collective = W == lc.size;
-    size_t     at         = 0;
-    H5Handle   dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+    size_t at = 0;
 
-    if (collective) PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
-    for (int r : segments) {
+    for (int r : segments) { /* independent reads of this rank's rows (or the writer ranks dealt to it) */
       hsize_t  start[2] = {(hsize_t)offsets[r], 0}, count[2] = {(hsize_t)counts[r], (hsize_t)bs}, one[2] = {1, 1};
       size_t   bytes = tsize * (size_t)bs * (size_t)counts[r];
       H5Handle mem(H5Screate_simple(2, count[0] > 0 ? count : one, nullptr), H5Sclose);
@@ -130,11 +141,14 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
         PetscCallH5(H5Sselect_none(space), "selection");
         PetscCallH5(H5Sselect_none(mem), "selection");
       }
-      if (H5Dread(dset, H5TypeOf(type), mem, space, dxpl, dst) < 0) {
-        if (lc.problem.empty()) PetscCallCXX(lc.problem = where + " cannot be read (truncated or corrupt file)");
+      if (count[0] > 0 && H5Dread(dset, H5TypeOf(type), mem, space, H5P_DEFAULT, dst) < 0) {
+        PetscCallCXX(lc.problem = where + " cannot be read (truncated or corrupt file)");
         PetscFunctionReturn(PETSC_SUCCESS);
       }
-      if (lc.problem.empty() && Checksum(dst, bytes) != sums[r]) PetscCallCXX(lc.problem = where + ": checksum mismatch, the file is corrupt");
+      if (Checksum(dst, bytes) != sums[r]) {
+        PetscCallCXX(lc.problem = where + ": checksum mismatch, the file is corrupt");
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
       at += bytes;
     }
   }
@@ -152,120 +166,196 @@ herr_t VisitDataset(hid_t group, const char *name, const H5O_info_t *info, void 
   LoadContext *lc = static_cast<LoadContext *>(ptr);
 
   if (info->type != H5O_TYPE_DATASET) return 0;
-  return LoadSlot(*lc, group, name) ? -1 : 0;
+  if (LoadSlot(*lc, group, name)) return -1;
+  return lc->problem.empty() ? 0 : 1; /* a problem ends the visit */
 }
 
-/* Open the snapshot file to load (the name, or the newest numbered file) after checking, collectively, that it exists,
-   is HDF5, is a petsc-snapshot file and has a schema version this library reads; the number of ranks that wrote it. */
-PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers)
+/* Local: every entry of the open file into lc.entries; the first problem in lc.problem. */
+PetscErrorCode LoadEntries(LoadContext &lc, hid_t fid)
 {
-  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
-  PetscMPIInt rank;
-  int         status = 0; /* 0 ok, 1 missing, 2 not readable HDF5 */
-  std::string format;
-  bool        found;
-  int         schema = 0;
-  hid_t       fid;
+  std::vector<std::string> names;
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(FileToLoad(snap, file));
-  if (rank == 0) { /* is it there, and is it an HDF5 file HDF5 can open? */
-    if (access(file->c_str(), R_OK) != 0) status = 1;
-    else {
-      H5E_auto2_t func;
-      void       *data;
-      H5Eget_auto2(H5E_DEFAULT, &func, &data);
-      H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-      hid_t f = H5Fis_hdf5(file->c_str()) > 0 ? H5Fopen(file->c_str(), H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
-      if (f < 0) status = 2;
-      else H5Fclose(f);
-      H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (H5Lexists(fid, "/entries", H5P_DEFAULT) > 0) {
+    H5Handle entries(H5Gopen2(fid, "/entries", H5P_DEFAULT), H5Gclose);
+    if (!entries.valid() || H5Literate(entries, H5_INDEX_NAME, H5_ITER_INC, nullptr, CollectName, &names) < 0) {
+      PetscCallCXX(lc.problem = "group /entries cannot be listed (corrupt file)");
+      PetscFunctionReturn(PETSC_SUCCESS);
     }
-  }
-  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
-  PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "%s: snapshot file %s does not exist", caller, file->c_str());
-  PetscCheck(status != 2, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s is not a readable HDF5 file (truncated, corrupt, or not HDF5)", caller, file->c_str());
-  PetscCall(PetscViewerHDF5Open(comm, file->c_str(), FILE_MODE_READ, viewer));
-  PetscCall(PetscViewerHDF5GetFileId(*viewer, &fid));
-  {
-    H5Handle root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
-    PetscCall(ReadStringAttribute(root, "format", &format, &found));
-    if (found && format == formatName) {
-      PetscCall(ReadNumericAttribute(root, "schema_version", H5T_NATIVE_INT, 1, &schema, &found));
-      PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, writers, &found));
-      if (!found) *writers = 0;
-    } else schema = -1;
-  }
-  if (schema < 1 || schema > schemaVersion || *writers < 1) {
-    PetscCall(PetscViewerDestroy(viewer));
-    PetscCheck(schema != -1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s is not a petsc-snapshot file (no format attribute \"%s\" at its root)", caller, file->c_str(), formatName);
-    PetscCheck(schema <= schemaVersion, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s has schema version %d, newer than the %d this petsc-snapshot reads: upgrade petsc-snapshot", caller, file->c_str(), schema, schemaVersion);
-    PetscCheck(schema >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s has no valid schema version", caller, file->c_str());
-    SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s has no valid comm_size attribute", caller, file->c_str());
+    for (const std::string &link : names) {
+      int  ranks = 0, captures = 0;
+      bool found1, found2, found3;
+
+      H5Handle group(H5Gopen2(entries, link.c_str(), H5P_DEFAULT), H5Gclose);
+      if (!group.valid()) {
+        PetscCallCXX(lc.problem = "group /entries/" + link + " cannot be opened (corrupt file)");
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
+      PetscCallCXX(lc.linkName = link);
+      PetscCallCXX(lc.entry = UnescapeName(link));
+      Entry &e = (*lc.entries)[lc.entry];
+      PetscCallCXX(e.name = lc.entry);
+      PetscCall(ReadStringAttribute(group, "dm_type", &e.dmType, &found1));
+      PetscCall(ReadNumericAttribute(group, "comm_size", H5T_NATIVE_INT, 1, &ranks, &found2));
+      PetscCall(ReadNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures, &found3));
+      if (!(found1 && found2 && found3) || ranks < 1) {
+        PetscCallCXX(lc.problem = "group /entries/" + link + " lacks valid attributes (dm_type, comm_size, captures)");
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
+      e.commSize = ranks;
+      e.captures = captures;
+      lc.fingerprint = XXH3_64bits_withSeed(link.data(), link.size(), lc.fingerprint);
+      if (H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc) < 0 && lc.problem.empty()) PetscCallCXX(lc.problem = "group /entries/" + link + " cannot be read (corrupt file)");
+      if (!lc.problem.empty()) PetscFunctionReturn(PETSC_SUCCESS);
+    }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Load and verify the whole file into staged slots; everything wrong is raised collectively before any check. At
-   another rank count the file stays open until the restore ends, for PETSc's DMPlex loaders. */
+/* Open, on this rank alone (HDF5's POSIX driver: no MPI inside, so a damaged file cannot leave a rank waiting for
+   another), the snapshot file to load, after checking that it exists, is HDF5, is a petsc-snapshot file and has the
+   schema version this library reads; the number of ranks that wrote it. Every check is agreed over the communicator
+   and raised on every rank, naming the file. The caller closes fid. */
+PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *file, hid_t *fid, int *writers)
+{
+  MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
+  LocalFailures lf(comm, caller);
+  H5Quiet       quiet;
+
+  PetscFunctionBegin;
+  *fid     = -1;
+  *writers = 0;
+  PetscCall(FileToLoad(snap, caller, file));
+  lf.Run("opening " + *file, [&]() -> PetscErrorCode {
+    std::string format;
+    bool        found;
+    int         schema = 0;
+
+    PetscFunctionBegin;
+    if (access(file->c_str(), F_OK) != 0) {
+      lf.Fail("snapshot file " + *file + " does not exist", PETSC_ERR_FILE_OPEN);
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    if (access(file->c_str(), R_OK) != 0) {
+      lf.Fail("snapshot file " + *file + " is not readable: " + std::strerror(errno), PETSC_ERR_FILE_OPEN);
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    PetscCallH5(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "file access property"); /* closing closes everything */
+    *fid = H5Fis_hdf5(file->c_str()) > 0 ? H5Fopen(file->c_str(), H5F_ACC_RDONLY, fapl) : -1;
+    if (*fid < 0) {
+      lf.Fail(*file + " is not a readable HDF5 file (truncated, corrupt, or not HDF5)");
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    H5Handle root(H5Gopen2(*fid, "/", H5P_DEFAULT), H5Gclose);
+    if (!root.valid()) {
+      lf.Fail(*file + " is not a readable HDF5 file (its root group cannot be opened)");
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    PetscCall(ReadStringAttribute(root, "format", &format, &found));
+    if (!found || format != formatName) {
+      lf.Fail(*file + " is not a petsc-snapshot file (no format attribute \"" + formatName + "\" at its root)");
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    PetscCall(ReadNumericAttribute(root, "schema_version", H5T_NATIVE_INT, 1, &schema, &found));
+    if (!found || schema < 1) lf.Fail(*file + " has no valid schema version");
+    else if (schema == 1)
+      lf.Fail(*file + " has schema version 1, written by an older petsc-snapshot whose checksums (FNV-1a over words) could not detect a bit flipped at the same position in two words; it is refused: re-create the checkpoint with this version (schema " + std::to_string(schemaVersion) + ", XXH3-64 checksums)");
+    else if (schema > schemaVersion) lf.Fail(*file + " has schema version " + std::to_string(schema) + ", newer than the " + std::to_string(schemaVersion) + " this petsc-snapshot reads: upgrade petsc-snapshot");
+    else {
+      PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, writers, &found));
+      if (!found || *writers < 1 || *writers > (1 << 24)) lf.Fail(*file + " has no valid comm_size attribute");
+    }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  });
+  if (lf.Failed() && *fid >= 0) {
+    (void)H5Fclose(*fid);
+    *fid = -1;
+  }
+  {
+    PetscErrorCode ierr = lf.Agree();
+    if (ierr && *fid >= 0) {
+      (void)H5Fclose(*fid);
+      *fid = -1;
+    }
+    PetscCall(ierr);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Open the file to load through PETSc's (collective) HDF5 viewer, after checking it on every rank with OpenLocal(). */
+PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers)
+{
+  MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
+  hid_t         fid;
+  LocalFailures lf(comm, caller);
+
+  PetscFunctionBegin;
+  *viewer = nullptr;
+  PetscCall(OpenLocal(snap, caller, file, &fid, writers));
+  (void)H5Fclose(fid); /* HDF5 shares one open file per process: close before the viewer opens it */
+  lf.Run("opening " + *file + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file->c_str(), FILE_MODE_READ, viewer); });
+  {
+    PetscErrorCode ierr = lf.Agree();
+    if (ierr) PetscCall(PetscViewerDestroy(viewer));
+    PetscCall(ierr);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Load and verify the whole file into staged slots; everything wrong is raised collectively before any check. Every
+   rank reads the file on its own (OpenLocal()); the only collective steps are the agreements. At another rank count
+   PETSc's viewer then opens the file until the restore ends, for PETSc's DMPlex loaders. */
 PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
 {
-  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
-  HDF5Data   *d    = Data(snap);
-  std::string file, problem;
-  PetscMPIInt rank, size;
-  int         writers = 0;
-  PetscViewer viewer;
-  hid_t       fid;
-  EntryMap   *loaded;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
+  HDF5Data     *d    = Data(snap);
+  std::string   file;
+  PetscMPIInt   rank, size;
+  int           writers = 0;
+  hid_t         fid;
+  EntryMap     *loaded;
+  LocalFailures lf(comm, "PetscSnapshotRestore");
+  LoadContext   lc;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(OpenForLoad(snap, "PetscSnapshotRestore", &file, &viewer, &writers));
-  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
+  PetscCall(OpenLocal(snap, "PetscSnapshotRestore", &file, &fid, &writers));
   PetscCallCXX(loaded = new EntryMap());
+  lc.entries = loaded;
+  lc.comm    = comm;
+  lc.rank    = rank;
+  lc.size    = size;
+  lc.writers = writers;
   {
-    LoadContext lc;
-    H5Handle    root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
-    hid_t       entries = H5Lexists(root, "entries", H5P_DEFAULT) > 0 ? H5Gopen2(root, "entries", H5P_DEFAULT) : -1;
-
-    lc.entries = loaded;
-    lc.comm    = comm;
-    lc.rank    = rank;
-    lc.size    = size;
-    lc.writers = writers;
-    std::vector<std::string> names;
-    if (entries >= 0) PetscCallH5(H5Literate(entries, H5_INDEX_NAME, H5_ITER_INC, nullptr, CollectName, &names), "listing entries");
-    for (const std::string &name : names) {
-      hid_t group;
-      int   ranks = 0, captures = 0;
-      bool  found;
-
-      group = H5Gopen2(entries, name.c_str(), H5P_DEFAULT);
-      PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to open /entries/%s", name.c_str());
-      PetscCallCXX(lc.entry = name);
-      Entry &e = (*loaded)[name];
-      PetscCallCXX(e.name = name);
-      PetscCall(ReadStringAttribute(group, "dm_type", &e.dmType, &found));
-      PetscCall(ReadNumericAttribute(group, "comm_size", H5T_NATIVE_INT, 1, &ranks, &found));
-      PetscCall(ReadNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures, &found));
-      e.commSize = ranks;
-      e.captures = captures;
-      PetscCallH5(H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc), "reading datasets");
-      PetscCallH5(H5Gclose(group), "close");
-    }
-    if (entries >= 0) PetscCallH5(H5Gclose(entries), "close");
-    PetscCallCXX(problem = lc.problem.empty() ? std::string() : file + ": " + lc.problem);
+    H5Quiet quiet;
+    lf.Run("reading " + file, [&]() { return LoadEntries(lc, fid); });
   }
+  (void)H5Fclose(fid);
+  if (!lc.problem.empty()) lf.Fail(file + ": " + lc.problem);
   {
-    PetscErrorCode ierr = petscsnapshot::RaiseCollective(comm, !problem.empty(), problem, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotRestore");
+    PetscErrorCode ierr = lf.Agree(PETSC_ERR_FILE_UNEXPECTED);
+    if (!ierr) { /* every rank read the same file (not one replaced between the ranks' opens)? */
+      uint64_t fp[2] = {lc.fingerprint, ~lc.fingerprint};
+      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, fp, 2, MPI_UINT64_T, MPI_MAX, comm));
+      LocalFailures same(comm, "PetscSnapshotRestore");
+      if (fp[0] != lc.fingerprint || fp[1] != ~lc.fingerprint) same.Fail(file + " changed while the ranks were reading it (replaced or rewritten during the restore)");
+      ierr = same.Agree();
+    }
+    if (!ierr && writers != size) { /* the DMPlex data are read during the restore */
+      LocalFailures open(comm, "PetscSnapshotRestore");
+      PetscViewer   viewer = nullptr;
+      PetscCall(PetscViewerDestroy(&d->loading));
+      open.Run("opening " + file + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_READ, &viewer); });
+      ierr = open.Agree();
+      if (ierr) PetscCall(PetscViewerDestroy(&viewer));
+      else d->loading = viewer;
+    }
     if (ierr) {
       for (auto &[name, e] : *loaded)
         for (auto &[sname, slot] : e.slots) PetscCall(PetscFree(slot.storage));
       delete loaded;
-      PetscCall(PetscViewerDestroy(&viewer));
       PetscCall(ierr);
     }
   }
@@ -274,8 +364,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   std::swap(*snap->entries, *loaded);
   delete loaded;
   PetscCallCXX(d->lastFile = file);
-  PetscCall(PetscViewerDestroy(&d->loading));
-  d->loading = viewer; /* the DMPlex data are read during the restore if the points are redistributed */
+  if (writers == size) PetscCall(PetscViewerDestroy(&d->loading));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -293,11 +382,28 @@ PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap)
 }
 
 /* The file a restore at another rank count keeps open for PETSc's DMPlex loaders. */
+/* The file PETSc's DMPlex loaders read during a restore whose points are redistributed: opened by the restore at
+   another rank count, or here, on first use, at the same rank count (a mesh loaded from the file and partitioned
+   otherwise; the layout hooks call this on every rank alike). Collective on first use. */
 PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer)
 {
+  HDF5Data *d = Data(snap);
+
   PetscFunctionBegin;
-  *viewer = Data(snap)->loading;
-  PetscCheck(*viewer, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no file open for a restore at another rank count");
+  if (!d->loading) {
+    MPI_Comm       comm = PetscObjectComm((PetscObject)snap);
+    LocalFailures  open(comm, "PetscSnapshotRestore");
+    PetscViewer    v = nullptr;
+    PetscErrorCode ierr;
+
+    PetscCheck(!d->lastFile.empty(), comm, PETSC_ERR_PLIB, "no snapshot file was loaded for this restore");
+    open.Run("opening " + d->lastFile + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, d->lastFile.c_str(), FILE_MODE_READ, &v); });
+    ierr = open.Agree();
+    if (ierr) PetscCall(PetscViewerDestroy(&v));
+    PetscCall(ierr);
+    d->loading = v;
+  }
+  *viewer = d->loading;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 } // namespace petscsnapshot::hdf5

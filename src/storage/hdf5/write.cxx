@@ -9,29 +9,57 @@
   #include <ctime>
   #include <dirent.h>
   #include <unistd.h>
+  #include <fcntl.h>
+  #include <csignal>
+  #include <sys/stat.h>
+  #include <cerrno>
+  #include "../../include/collective.hpp"
 
 namespace petscsnapshot::hdf5
 {
 
-/* One collective dataset: every rank's items in rank order, with counts and checksums. */
-PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, const Slot &slot)
+/* Testing: a local failure injected on one rank (-snapshot_hdf5_test_fail_rank), as a full disk gives one. */
+static bool InjectedHere(MPI_Comm comm, const HDF5Data *d, PetscInt written)
 {
+  PetscMPIInt rank;
+
+  if (d->failRank < 0 || MPI_Comm_rank(comm, &rank) != MPI_SUCCESS) return false;
+  return rank == d->failRank && written >= std::max<PetscInt>(d->failAfter, 0);
+}
+
+/* Testing: a process killed in the middle of a capture (-snapshot_hdf5_test_kill_after). */
+static void KillHere(MPI_Comm comm, const HDF5Data *d, PetscInt written)
+{
+  PetscMPIInt rank;
+
+  if (d->killAfter < 0 || written < d->killAfter || MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || rank != 0) return;
+  (void)std::raise(SIGKILL);
+}
+
+/* One collective dataset: every rank's items in rank order, with counts and checksums. Its local steps report to lf,
+   agreed before each collective HDF5 call (dataset creation, the collective write) and at the end. */
+PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, const Slot &slot, bool inject, LocalFailures &lf)
+{
+  static const char     empty = 0; /* HDF5 wants a buffer even for an empty selection */
   PetscMPIInt           size, rank;
-  std::vector<int64_t>  counts;
+  std::vector<int64_t>  counts, Ns;
   std::vector<uint64_t> sums;
-  int64_t               n = slot.info.n, offset = 0, total = 0;
+  int64_t               n = slot.info.n, offset = 0, total = 0, N = slot.info.N;
   uint64_t              sum = Checksum(slot.storage, slot.bytes);
   hid_t                 type = H5TypeOf(slot.info.type);
   hsize_t               dims[2], start[2], count[2], one[2] = {1, 1};
   PetscInt              bs = slot.info.bs;
+  hid_t                 dsetId = -1;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallCXX(counts.resize(size));
   PetscCallCXX(sums.resize(size));
+  PetscCallCXX(Ns.resize(size));
   PetscCallMPI(MPI_Allgather(&n, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm));
   PetscCallMPI(MPI_Allgather(&sum, 1, MPI_UINT64_T, sums.data(), 1, MPI_UINT64_T, comm));
+  PetscCallMPI(MPI_Allgather(&N, 1, MPI_INT64_T, Ns.data(), 1, MPI_INT64_T, comm));
   for (int r = 0; r < size; r++) {
     if (r < rank) offset += counts[r];
     total += counts[r];
@@ -42,36 +70,47 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
   start[1] = 0;
   count[0] = (hsize_t)n;
   count[1] = (hsize_t)bs;
-  H5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
   H5Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-  H5Handle dset(H5Dcreate2(group, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  PetscCheck(dset.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create dataset %s", name.c_str());
-  H5Handle mem(H5Screate_simple(2, n > 0 ? count : one, nullptr), H5Sclose);
-  if (n > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
-  else {
-    PetscCallH5(H5Sselect_none(space), "selection");
-    PetscCallH5(H5Sselect_none(mem), "selection");
-  }
-  H5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
-  PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
-  PetscCallH5(H5Dwrite(dset, type, mem, space, dxpl, slot.storage), name.c_str());
-  {
+  lf.Run("creating dataset " + name, [&]() -> PetscErrorCode {
+    PetscFunctionBegin;
+    H5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+    PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
+    dsetId = H5Dcreate2(group, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCheck(dsetId >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create the dataset");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  });
+  H5Handle dset(dsetId, H5Dclose);
+  PetscCall(lf.Agree());
+  lf.Run("writing dataset " + name, [&]() -> PetscErrorCode {
+    PetscFunctionBegin;
+    H5Handle mem(H5Screate_simple(2, n > 0 ? count : one, nullptr), H5Sclose);
+    if (n > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
+    else {
+      PetscCallH5(H5Sselect_none(space), "selection");
+      PetscCallH5(H5Sselect_none(mem), "selection");
+    }
+    H5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+    PetscCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "transfer property");
+    if (total > 0) PetscCallH5(H5Dwrite(dset, type, mem, space, dxpl, slot.storage && n > 0 ? slot.storage : &empty), "H5Dwrite"); /* HDF5 refuses to write an empty dataset */
+    PetscFunctionReturn(PETSC_SUCCESS);
+  });
+  if (inject) lf.Fail("writing dataset " + name + ": failure injected on this rank (-snapshot_hdf5_test_fail_rank)", PETSC_ERR_FILE_WRITE);
+  PetscCall(lf.Agree());
+  lf.Run("writing the attributes of dataset " + name, [&]() -> PetscErrorCode {
     int kind = (int)slot.info.kind, ibs = (int)bs;
+
+    PetscFunctionBegin;
     PetscCall(WriteNumericAttribute(dset, "kind", H5T_NATIVE_INT, 1, &kind));
     PetscCall(WriteStringAttribute(dset, "petsc_type", PetscDataTypes[slot.info.type]));
     PetscCall(WriteNumericAttribute(dset, "bs", H5T_NATIVE_INT, 1, &ibs));
     PetscCall(WriteNumericAttribute(dset, "global_items", H5T_NATIVE_INT64, 1, &total));
     PetscCall(WriteNumericAttribute(dset, "counts", H5T_NATIVE_INT64, (hsize_t)size, counts.data()));
     PetscCall(WriteNumericAttribute(dset, "checksums", H5T_NATIVE_UINT64, (hsize_t)size, sums.data()));
-    if (slot.info.N >= 0) { /* a Vec's size, per rank: a local (sequential) Vec's differs from rank to rank */
-      int64_t              N = slot.info.N;
-      std::vector<int64_t> Ns;
-      PetscCallCXX(Ns.resize(size));
-      PetscCallMPI(MPI_Allgather(&N, 1, MPI_INT64_T, Ns.data(), 1, MPI_INT64_T, comm));
-      PetscCall(WriteNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, (hsize_t)size, Ns.data()));
-    }
-  }
+    /* a Vec's size, per rank: a local (sequential) Vec's differs from rank to rank */
+    if (slot.info.N >= 0) PetscCall(WriteNumericAttribute(dset, "vec_global_items", H5T_NATIVE_INT64, (hsize_t)size, Ns.data()));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  });
+  PetscCall(lf.Agree());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -96,23 +135,26 @@ PetscErrorCode WriteTSAttributes(MPI_Comm comm, hid_t root, const EntryMap &entr
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid)
+PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, const std::string &file)
 {
-  MPI_Comm    comm = PetscObjectComm((PetscObject)snap);
-  PetscMPIInt size;
-  PetscInt    written = 0;
-  HDF5Data   *d       = Data(snap);
-  H5Handle    root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
+  MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
+  PetscMPIInt   size;
+  PetscInt      written = 0;
+  HDF5Data     *d       = Data(snap);
+  LocalFailures lf(comm, "PetscSnapshotCapture");
+  char          created[64];
+  std::time_t   now = std::time(nullptr);
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  {
-    char        created[64], petscVersion[64], libVersion[64];
-    std::time_t now = std::time(nullptr);
-    int         schema = schemaVersion, ranks = size, captures = (int)snap->captureCount + 1;
+  std::strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  PetscCallMPI(MPI_Bcast(created, sizeof(created), MPI_CHAR, 0, comm)); /* attributes must agree on every rank */
+  lf.Run(file + ": writing the root attributes", [&]() -> PetscErrorCode {
+    char     petscVersion[64], libVersion[64];
+    int      schema = schemaVersion, ranks = size, captures = (int)snap->captureCount + 1;
+    H5Handle root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
 
-    std::strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    PetscCallMPI(MPI_Bcast(created, sizeof(created), MPI_CHAR, 0, comm)); /* attributes must agree on every rank */
+    PetscFunctionBegin;
     PetscCall(PetscGetVersion(petscVersion, sizeof(petscVersion)));
     std::snprintf(libVersion, sizeof(libVersion), "%d.%d.%d", PETSCSNAPSHOT_VERSION_MAJOR, PETSCSNAPSHOT_VERSION_MINOR, PETSCSNAPSHOT_VERSION_PATCH);
     PetscCall(WriteStringAttribute(root, "format", formatName));
@@ -126,42 +168,111 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid)
     /* before PETSc's first DMPlex write, which reads it: PETSc's default storage version does not load on another
        number of ranks */
     PetscCall(WriteStringAttribute(root, "dmplex_storage_version", petscsnapshot::plexio::storageVersion));
-  }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  });
+  PetscCall(lf.Agree());
   for (const auto &[name, entry] : *snap->entries) {
     std::string path;
-    H5Handle    lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-    int         ranks = entry.commSize, captures = (int)entry.captures;
+    hid_t       groupId = -1;
 
-    PetscCallCXX(path = "/entries/" + name);
-    PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
-    H5Handle group(H5Gcreate2(fid, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-    PetscCheck(group.valid(), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create group %s", path.c_str());
-    PetscCall(WriteStringAttribute(group, "dm_type", entry.dmType.c_str()));
-    PetscCall(WriteNumericAttribute(group, "comm_size", H5T_NATIVE_INT, 1, &ranks));
-    PetscCall(WriteNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures));
+    PetscCallCXX(path = "/entries/" + EscapeName(name)); /* a '/' in a DM's name would make subgroups */
+    lf.Run(file + ": writing group " + path, [&, &entry = entry]() -> PetscErrorCode {
+      int ranks = entry.commSize, captures = (int)entry.captures;
+
+      PetscFunctionBegin;
+      H5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+      PetscCallH5(H5Pset_create_intermediate_group(lcpl, 1), "link property");
+      groupId = H5Gcreate2(fid, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
+      PetscCheck(groupId >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 failed to create the group");
+      PetscCall(WriteStringAttribute(groupId, "dm_type", entry.dmType.c_str()));
+      PetscCall(WriteNumericAttribute(groupId, "comm_size", H5T_NATIVE_INT, 1, &ranks));
+      PetscCall(WriteNumericAttribute(groupId, "captures", H5T_NATIVE_INT, 1, &captures));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    });
+    H5Handle group(groupId, H5Gclose);
+    PetscCall(lf.Agree());
     for (const auto &[sname, slot] : entry.slots) {
-      PetscCheck(d->failAfter < 0 || written < d->failAfter, comm, PETSC_ERR_FILE_WRITE, "PetscSnapshot: failure injected after writing %" PetscInt_FMT " datasets (-snapshot_hdf5_test_fail_after)", written);
-      PetscCall(WriteSlot(comm, group, sname, slot));
+      if (d->failAfter >= 0 && d->failRank < 0 && written >= d->failAfter) {
+        char msg[256];
+        PetscCall(PetscSNPrintf(msg, sizeof(msg), "failure injected after writing %" PetscInt_FMT " datasets (-snapshot_hdf5_test_fail_after)", written));
+        lf.Fail(msg, PETSC_ERR_FILE_WRITE);
+      }
+      PetscCall(lf.Agree());
+      KillHere(comm, d, written);
+      PetscCall(WriteSlot(comm, group, path + "/" + sname, slot, InjectedHere(comm, d, written), lf));
       written++;
     }
   }
-  /* the same DMPlex data again in PETSc's own layout, which loads on any number of ranks */
-  for (DM dm : d->meshes) PetscCall(petscsnapshot::plexio::WriteMesh(viewer, dm));
-  for (const auto &[topo, name, vec] : d->meshVecs) PetscCall(petscsnapshot::plexio::WriteVec(viewer, topo, name.c_str(), vec));
+  /* the same DMPlex data again in PETSc's own layout, which loads on any number of ranks (PETSc's collective calls:
+     each one's failure is agreed before the next) */
+  for (DM dm : d->meshes) {
+    lf.Run(file + ": writing the DMPlex topology", [&]() { return petscsnapshot::plexio::WriteMesh(viewer, dm); });
+    PetscCall(lf.Agree());
+  }
+  for (const auto &[topo, name, vec] : d->meshVecs) {
+    lf.Run(file + ": writing " + name + " in PETSc's DMPlex layout", [&, &topo = topo, &name = name, &vec = vec]() { return petscsnapshot::plexio::WriteVec(viewer, topo, name.c_str(), vec); });
+    PetscCall(lf.Agree());
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file)
+/* Room kept free for HDF5's metadata while the data are written. */
+static constexpr off_t metadataReserve = 262144;
+
+/* Create the file (rank 0 first tries it alone, so that a missing or read-only directory is a clear message naming
+   the file), write it through PETSc's viewer, close it; every failure agreed on every rank.
+
+   HDF5 writes most metadata when it closes the file, collectively: a write failing there on one rank (a full disk)
+   leaves the others waiting inside HDF5 (seen: one rank in a barrier of the metadata cache, the other in the
+   truncation's broadcast). So rank 0 reserves room beside the file (<file>.reserve, 256 KB) before writing, and frees
+   it just before the close; after a failure it also empties the file, so that the close has the room it needs. */
+PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std::string &target)
 {
-  PetscViewer    viewer;
+  MPI_Comm       comm = PetscObjectComm((PetscObject)snap);
+  PetscViewer    viewer = nullptr;
   hid_t          fid;
   PetscErrorCode ierr;
+  PetscMPIInt    rank;
+  LocalFailures  lf(comm, "PetscSnapshotCapture");
+  std::string    reserve;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerHDF5Open(PetscObjectComm((PetscObject)snap), file.c_str(), FILE_MODE_WRITE, &viewer));
-  PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
-  ierr = WriteContents(snap, viewer, fid);
-  PetscCall(PetscViewerDestroy(&viewer)); /* closed on failure too */
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallCXX(reserve = file + ".reserve");
+  if (rank == 0) {
+    FILE *probe = std::fopen(file.c_str(), "wb");
+    if (!probe) lf.Fail("cannot create " + file + ", the temporary of snapshot file " + target + ": " + std::strerror(errno), PETSC_ERR_FILE_OPEN);
+    else if (std::fclose(probe) != 0) lf.Fail("cannot write " + file + ", the temporary of snapshot file " + target + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
+    else {
+      int fd = open(reserve.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      int rc = fd < 0 ? errno : posix_fallocate(fd, 0, metadataReserve);
+      if (fd >= 0) (void)close(fd);
+      if (rc && rc != EOPNOTSUPP && rc != EINVAL) lf.Fail("writing " + target + ": no room for its metadata (" + std::strerror(rc) + ")", PETSC_ERR_FILE_WRITE);
+    }
+  }
+  ierr = lf.Agree();
+  if (!ierr) {
+    H5Quiet quiet;
+    lf.Run("opening " + file + " for writing with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_WRITE, &viewer); });
+    ierr = lf.Agree();
+    if (ierr) PetscCall(PetscViewerDestroy(&viewer));
+  }
+  if (!ierr) {
+    H5Quiet quiet;
+    PetscCall(PetscViewerHDF5GetFileId(viewer, &fid));
+    ierr = WriteContents(snap, viewer, fid, file); /* raised on every rank alike, or on none */
+  }
+  if (rank == 0) {
+    (void)std::remove(reserve.c_str());
+    if (ierr) (void)truncate(file.c_str(), 0); /* removed after the close */
+  }
+  if (viewer) {
+    LocalFailures closing(comm, "PetscSnapshotCapture");
+    H5Quiet       quiet;
+    closing.Run("closing " + file + " (flushing it to disk)", [&]() { return PetscViewerDestroy(&viewer); }); /* closed on failure too */
+    PetscCall(ierr);
+    PetscCall(closing.Agree());
+  }
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -213,7 +324,8 @@ PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Write to a temporary name, rename into place when complete, then prune old numbered files; free the staged data. */
+/* Write to a temporary name, rename into place when complete, then prune old numbered files; free the staged data.
+   After a failure the process survives, the temporary is removed and the previous file is untouched. */
 PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success)
 {
   MPI_Comm       comm = PetscObjectComm((PetscObject)snap);
@@ -221,32 +333,39 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   std::string    file, tmp;
   PetscErrorCode ierr;
   PetscMPIInt    rank;
-  int            renamed = 0;
+  PetscInt       seq = 0;
+  LocalFailures  lf(comm, "PetscSnapshotCapture");
 
   PetscFunctionBegin;
   if (!success) PetscCall(ReleaseMeshes(d));
   if (!success) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallCXX(file = d->keep > 0 ? NumberedName(d->fileName, d->sequence + 1) : d->fileName);
-  PetscCallCXX(tmp = file + ".tmp");
-  PetscCall(RemoveFile(comm, tmp));
-  ierr = WriteFile(snap, tmp);
+  ierr = d->keep > 0 ? NextNumber(snap, &seq) : PETSC_SUCCESS; /* after the newest file on disk, whoever wrote it */
+  if (!ierr) {
+    PetscCallCXX(file = d->keep > 0 ? NumberedName(d->fileName, seq) : d->fileName);
+    PetscCallCXX(tmp = file + ".tmp");
+    ierr = RemoveFile(comm, tmp); /* a temporary left by a killed process */
+  }
+  if (!ierr) ierr = WriteFile(snap, tmp, file);
   PetscCall(ReleaseMeshes(d));
+  if (!ierr) KillHere(comm, d, PETSC_MAX_INT); /* testing: killed with the temporary complete, before the rename */
+  if (!ierr) {
+    if (rank == 0 && std::rename(tmp.c_str(), file.c_str()) != 0) lf.Fail("could not rename " + tmp + " to " + file + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
+    ierr = lf.Agree();
+  }
   if (ierr) { /* the previous file is untouched; no temporary is left behind */
-    PetscCall(RemoveFile(comm, tmp));
+    if (!tmp.empty()) PetscCall(RemoveFile(comm, tmp));
     while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
     PetscCall(ierr);
   }
-  if (rank == 0) renamed = std::rename(tmp.c_str(), file.c_str()) == 0;
-  PetscCallMPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
-  PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "PetscSnapshot: could not rename %s to %s", tmp.c_str(), file.c_str());
   PetscCallCXX(d->lastFile = file);
-  if (d->keep > 0) {
+  if (d->keep > 0) { /* the newest keep numbers stay; the file just written is the newest this object knows, and kept */
     std::vector<std::pair<PetscInt, std::string>> files;
 
-    d->sequence++;
+    d->sequence = seq;
     PetscCall(NumberedFiles(comm, d->fileName, &files));
-    for (size_t i = 0; i + (size_t)d->keep < files.size(); i++) PetscCall(RemoveFile(comm, files[i].second)); /* only after the new one is complete */
+    for (size_t i = 0; i + (size_t)d->keep < files.size(); i++)
+      if (files[i].first < seq && files[i].second != file) PetscCall(RemoveFile(comm, files[i].second));
   }
   /* the data are on disk now: free the staged copies, keep the inventory */
   for (auto &[name, entry] : *snap->entries)
