@@ -148,8 +148,10 @@ int main(int argc, char **argv)
     Vec          captured;
     PetscBool    eq;
 
-    PetscCall(VecGetArray(c.g, &stale));
-    PetscCall(VecRestoreArray(c.g, &stale));
+    PetscScalar *a;
+    PetscCall(VecGetArray(c.g, &a));
+    stale = a; /* kept past VecRestoreArray(), which clears a */
+    PetscCall(VecRestoreArray(c.g, &a));
     PetscCall(PetscSnapshotCapture(snap, c.dm));
     PetscCall(Keep(c.g, &captured));
     if (n > 0) stale[0] += 1.0; /* PETSc cannot see this */
