@@ -127,6 +127,9 @@ PETSC_INTERN PetscErrorCode RecordGetMeshCoordinates(PetscSnapshotRecord, PetscB
 
 } // namespace petscsnapshot
 
+/* A record argument that is not one (optimized PETSc builds check nothing) */
+#define PetscSnapshotValidRecord(r, arg) PetscCheck((r) && (r)->snap && (r)->entry, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "Null or invalid PetscSnapshotRecord (argument %d)", (int)(arg))
+
 /* The record handed to hooks: one DM entry of one snapshot, in one phase. */
 struct _n_PetscSnapshotRecord {
   PetscSnapshot               snap  = nullptr;
