@@ -3,12 +3,22 @@
    error estimate, a TSAdaptSetCheckStage() check, a failed nonlinear solve).
 
    How: TS rejects steps inside ts->ops->step, where neither pre-step nor post-step callbacks see it. A retry is visible
-   in the pre-stage callback as a change of the rejection counter. We wrap ts->ops->step (capture before it, and the
-   restep completeness check around it) and the pre-stage callback (restore on a retry, then the user's pre-stage);
-   each wrapper re-installs the other if TSSetType() or TSSetPreStage() replaced it. */
+   in the pre-stage callback as a change of the rejection counter. Two anchors, each of which re-installs the other:
+   - the pre-stage callback (TSSetPreStage() is PETSc's extension point; the user's own pre-stage is chained after
+     ours): restores before the first stage of a retry, and captures at the first stage of a step that began without
+     the step wrapper (the type was set or changed after attaching: TSSetType() resets ts->ops);
+   - ts->ops->step, wrapped: the only code that runs at the start of every TSStep() (TSPreStep() runs from TSSolve()
+     only), and that sees the end of the step: it captures, runs the restep check, and raises an error when the method
+     retried a rejected step without passing through TSPreStage() (so that an unsupported method is never silently
+     wrong). Why an ops entry is wrapped at all is in docs/design.md.
+   TSClone() copies ts->ops but not composed objects: a clone (PETSc's ARKIMEX makes one to start implicit equations)
+   finds the method's own step in a table by type name and runs unattached. */
 #include "../include/snapshotimpl.hpp"
 
 #include <petsc/private/tsimpl.h>
+
+#include <map>
+#include <string>
 
 namespace petscsnapshot
 {
@@ -16,14 +26,29 @@ namespace petscsnapshot
 static const char attachmentName[] = "PetscSnapshotTSAttachment";
 static const char tsKey[]          = "ts";
 
+typedef PetscErrorCode (*StepFn)(TS);
+
 struct Attachment {
   PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
-  PetscErrorCode (*step)(TS)                = nullptr; /* the method's own step */
+  StepFn        step = nullptr; /* the method's own step */
   PetscErrorCode (*userPreStage)(TS, PetscReal) = nullptr;
-  PetscBool     inStep = PETSC_FALSE;
-  PetscInt      reject = 0;       /* ts->reject when the current step began or was last retried */
+  PetscBool     active  = PETSC_FALSE; /* the start of the current step is captured and its retries are watched */
+  PetscBool     wrapped = PETSC_FALSE; /* ... by the step wrapper (else lazily, by the first pre-stage of the step) */
+  PetscInt      steps   = -1;          /* the step being watched (lazy mode): step number and time at its start */
+  PetscReal     ptime   = 0;
+  PetscInt      reject  = 0;           /* ts->reject when the current step began or was last rolled back */
+  PetscInt      rolled  = 0;           /* retries rolled back in the current take of the step */
+  PetscBool     lost    = PETSC_FALSE; /* the check-stage found this step unwatched (both other anchors were replaced) */
+  PetscInt      lostReject = 0;        /* ts->reject when it did */
   PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
 };
+
+/* The method's own step function for each TS type we wrapped, for clones of an attached TS (not PETSc memory). */
+static std::map<std::string, StepFn> &OriginalSteps()
+{
+  static std::map<std::string, StepFn> table;
+  return table;
+}
 
 static PetscErrorCode DestroyAttachment(PetscSnapshotContainerCtxArg arg)
 {
@@ -50,19 +75,93 @@ static PetscErrorCode GetAttachment(TS ts, Attachment **att)
 
 static PetscErrorCode StepWithSnapshot(TS);
 static PetscErrorCode PreStageWithSnapshot(TS, PetscReal);
+static PetscErrorCode CheckStageWithSnapshot(TSAdapt, TS, PetscReal, Vec, PetscBool *);
 
-/* Put our wrappers back if TSSetType() or TSSetPreStage() replaced them since the last step. */
+typedef PetscErrorCode (*CheckStageFn)(TSAdapt, TS, PetscReal, Vec, PetscBool *);
+static const char userCheckStageName[] = "PetscSnapshotUserCheckStage";
+
+/* The user's check-stage, chained after ours, lives on the adaptor: PETSc's clones of a TS share its adaptor. */
+static PetscErrorCode GetUserCheckStage(TSAdapt adapt, CheckStageFn *fn)
+{
+  PetscContainer container;
+  void          *ptr = nullptr;
+
+  PetscFunctionBegin;
+  *fn = nullptr;
+  PetscCall(PetscObjectQuery((PetscObject)adapt, userCheckStageName, (PetscObject *)&container));
+  if (container) PetscCall(PetscContainerGetPointer(container, &ptr));
+  if (ptr) *fn = *(CheckStageFn *)ptr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FreeCheckStageBox(PetscSnapshotContainerCtxArg arg)
+{
+  delete static_cast<CheckStageFn *>(PetscSnapshotContainerCtxGet(arg));
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode SetUserCheckStage(TSAdapt adapt, CheckStageFn fn)
+{
+  PetscContainer container;
+  CheckStageFn  *box;
+
+  PetscFunctionBegin;
+  PetscCallCXX(box = new CheckStageFn(fn));
+  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
+  PetscCall(PetscContainerSetPointer(container, box));
+  PetscCall(PetscSnapshotContainerSetDestroy(container, FreeCheckStageBox));
+  PetscCall(PetscObjectCompose((PetscObject)adapt, userCheckStageName, (PetscObject)container));
+  PetscCall(PetscContainerDestroy(&container));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Put our wrappers back if TSSetType() or TSSetPreStage() replaced them since we last looked. */
 static PetscErrorCode Install(TS ts, Attachment *att)
 {
   PetscFunctionBegin;
-  if (ts->ops->step != StepWithSnapshot) {
-    att->step       = ts->ops->step;
-    ts->ops->step   = StepWithSnapshot;
+  if (ts->ops->step && ts->ops->step != StepWithSnapshot) {
+    const char *type = ((PetscObject)ts)->type_name;
+    att->step        = ts->ops->step;
+    if (type) PetscCallCXX(OriginalSteps()[type] = att->step);
+    ts->ops->step = StepWithSnapshot;
   }
   if (ts->prestage != PreStageWithSnapshot) {
     att->userPreStage = ts->prestage;
     ts->prestage      = PreStageWithSnapshot;
   }
+  if (ts->adapt && ts->adapt->checkstage != CheckStageWithSnapshot) {
+    PetscCall(SetUserCheckStage(ts->adapt, ts->adapt->checkstage));
+    ts->adapt->checkstage = CheckStageWithSnapshot;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The TS is declared on the DM it has now (TSSetDM() after attaching gives it another one). */
+static PetscErrorCode EnsureDeclared(TS ts)
+{
+  PetscObject declared;
+
+  PetscFunctionBegin;
+  PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot attached to a TS: the TS has no DM");
+  PetscCall(PetscSnapshotDMGetState(ts->dm, tsKey, &declared));
+  PetscCheck(!declared || declared == (PetscObject)ts, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "PetscSnapshot attached to a TS: the key \"%s\" of the TS's DM holds another object", tsKey);
+  if (!declared) PetscCall(PetscSnapshotDMAddState(ts->dm, tsKey, (PetscObject)ts));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Capture the start of a step and watch its retries. */
+static PetscErrorCode BeginStep(TS ts, Attachment *att, PetscBool wrapped)
+{
+  PetscFunctionBegin;
+  PetscCall(EnsureDeclared(ts));
+  PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
+  att->active  = PETSC_TRUE;
+  att->lost    = PETSC_FALSE;
+  att->wrapped = wrapped;
+  att->steps   = ts->steps;
+  att->ptime   = ts->ptime;
+  att->reject  = ts->reject;
+  att->rolled  = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -86,26 +185,70 @@ static PetscErrorCode PreStageWithSnapshot(TS ts, PetscReal stageTime)
   PetscFunctionBegin;
   PetscCall(GetAttachment(ts, &att));
   if (!att) PetscFunctionReturn(PETSC_SUCCESS);
-  if (att->inStep && ts->reject != att->reject) { /* a rejected step is about to be retried */
+  PetscCall(Install(ts, att)); /* a TSSetType() since the last step: wrap the new method's step for the next steps */
+  if (att->lost && att->steps == ts->steps && att->ptime == ts->ptime) {
+    /* a step neither captured by the step wrapper nor at its first stage: found again by the check-stage */
+    PetscCheck(ts->reject == att->lostReject, PetscObjectComm((PetscObject)ts), PETSC_ERR_ORDER, "PetscSnapshot attached to a TS: a rejected attempt of step %" PetscInt_FMT " cannot be rolled back: the attachment was replaced (TSSetType() and TSSetPreStage() after PetscSnapshotSetTS()) and found again only during the step; call PetscSnapshotSetTS() again after them", ts->steps);
+  } else if (!att->wrapped && (!att->active || att->steps != ts->steps || att->ptime != ts->ptime)) {
+    /* the first stage of a step that began without the step wrapper: its start is now */
+    att->lost = PETSC_FALSE;
+    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " began without the step wrapper (TS type set after attaching): captured at its first stage\n", ts->steps));
+    PetscCall(BeginStep(ts, att, PETSC_FALSE));
+  } else if (att->active && ts->reject != att->reject) { /* a rejected step is about to be retried */
     att->reject = ts->reject;
     PetscCall(RestoreStepStart(att, ts->dm, PETSC_TRUE));
+    att->rolled++;
     att->snap->retries++;
   }
   if (att->userPreStage) PetscCall((*att->userPreStage)(ts, stageTime));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The method's step, with the start of the step captured and the pre-stage watching for retries. */
+/* Third anchor, in the adaptor: sees every stage of the methods that check stages. Re-installs the other two; a step
+   that neither of them saw begin cannot be rolled back, which the next retry reports. */
+static PetscErrorCode CheckStageWithSnapshot(TSAdapt adapt, TS ts, PetscReal t, Vec Y, PetscBool *accept)
+{
+  Attachment  *att;
+  CheckStageFn user;
+
+  PetscFunctionBegin;
+  PetscCall(GetAttachment(ts, &att));
+  if (att) {
+    PetscBool watched = (PetscBool)(att->active && (att->wrapped || (att->steps == ts->steps && att->ptime == ts->ptime)));
+    if (!watched && !(att->lost && att->steps == ts->steps && att->ptime == ts->ptime)) {
+      PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " began unwatched (TSSetType() and TSSetPreStage() after attaching): re-attached for the next steps\n", ts->steps));
+      att->lost       = PETSC_TRUE;
+      att->active     = PETSC_FALSE;
+      att->steps      = ts->steps;
+      att->ptime      = ts->ptime;
+      att->lostReject = ts->reject;
+    }
+    PetscCall(Install(ts, att));
+  }
+  PetscCall(GetUserCheckStage(adapt, &user));
+  if (user) PetscCall((*user)(adapt, ts, t, Y, accept));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The method's step with the pre-stage watching for retries; afterwards, every retry must have been rolled back. */
 static PetscErrorCode TakeStep(TS ts, Attachment *att)
 {
   PetscErrorCode ierr;
+  PetscInt       start = ts->reject, unrolled;
 
   PetscFunctionBegin;
-  att->reject = ts->reject;
-  att->inStep = PETSC_TRUE;
-  ierr        = (*att->step)(ts);
-  att->inStep = PETSC_FALSE;
+  att->active  = PETSC_TRUE;
+  att->wrapped = PETSC_TRUE;
+  att->reject  = ts->reject;
+  att->rolled  = 0;
+  att->lost    = PETSC_FALSE;
+  ierr         = (*att->step)(ts);
+  att->active  = PETSC_FALSE;
+  att->wrapped = PETSC_FALSE;
   PetscCall(ierr);
+  /* a step that ends rejected (ts->reason < 0) was not retried after its last rejection */
+  unrolled = (ts->reject - start) - att->rolled - (ts->reason < 0 && ts->reject > start ? 1 : 0);
+  PetscCheck(unrolled <= 0, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshot attached to a TS of type %s: %" PetscInt_FMT " rejected attempt(s) of step %" PetscInt_FMT " were retried without TSPreStage() being called before the retry, so the snapshot could not roll them back; this TS type is not supported by PetscSnapshotSetTS() (see docs/ts.md)", ((PetscObject)ts)->type_name, unrolled, ts->steps);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -115,9 +258,21 @@ static PetscErrorCode StepWithSnapshot(TS ts)
 
   PetscFunctionBegin;
   PetscCall(GetAttachment(ts, &att));
-  PetscCheck(att && att->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "TS has lost its snapshot attachment");
+  if (!att) { /* a clone of an attached TS (TSClone() copies ts->ops): not attached, run the method's own step */
+    const char *type = ((PetscObject)ts)->type_name;
+    StepFn      step = nullptr;
+
+    if (type) {
+      auto it = OriginalSteps().find(type);
+      if (it != OriginalSteps().end()) step = it->second;
+    }
+    PetscCheck(step, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "TS of type %s has the step of a snapshot attachment but no attachment, and its method's own step is unknown", type ? type : "(none)");
+    ts->ops->step = step;
+    PetscCall((*step)(ts));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(Install(ts, att));
-  PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
+  PetscCall(BeginStep(ts, att, PETSC_TRUE));
   if (!att->snap->testRestep) {
     PetscCall(TakeStep(ts, att));
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -194,18 +349,23 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
 {
   Attachment    *att;
   PetscContainer container;
-  PetscObject    declared;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
   PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: argument 2 is not a TS");
   PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
+  PetscCall(EnsureDeclared(ts));
   PetscCall(GetAttachment(ts, &att));
-  PetscCheck(!att, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS already has a snapshot attached");
-  PetscCall(PetscSnapshotDMGetState(ts->dm, tsKey, &declared));
-  PetscCheck(!declared || declared == (PetscObject)ts, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: the key \"%s\" of the TS's DM holds another object", tsKey);
-  if (!declared) PetscCall(PetscSnapshotDMAddState(ts->dm, tsKey, (PetscObject)ts));
-
+  if (att) { /* attached already: the new snapshot replaces the old one */
+    if (att->snap != snap) {
+      PetscCall(PetscObjectReference((PetscObject)snap));
+      PetscCall(PetscSnapshotDestroy(&att->snap));
+      att->snap   = snap;
+      att->active = PETSC_FALSE; /* nothing of the current step is in the new snapshot */
+    }
+    PetscCall(Install(ts, att));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCallCXX(att = new Attachment());
   att->snap = snap;
   PetscCall(PetscObjectReference((PetscObject)snap));
@@ -214,8 +374,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyAttachment));
   PetscCall(PetscObjectCompose((PetscObject)ts, attachmentName, (PetscObject)container));
   PetscCall(PetscContainerDestroy(&container));
-  if (!ts->ops->step) PetscCall(TSSetUp(ts)); /* a type must be set for its step to be wrapped */
-  PetscCheck(ts->ops->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: set the TS type first");
+  /* no type yet: the pre-stage captures the first step and wraps the step of the type set meanwhile */
   PetscCall(Install(ts, att));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
