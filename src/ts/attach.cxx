@@ -330,12 +330,17 @@ using namespace petscsnapshot;
   Rejections happen inside the method's step, whoever rejects: the adaptor's error estimate, a check installed with
   `TSAdaptSetCheckStage()`, a failed nonlinear solve. Before the retry, everything is restored except the `TS`'s clock,
   the adaptor's new time step and the method's own history, so that the retry starts from bitwise the same state as the
-  first attempt. PETSc's own retry of `TSRK` and `TSARKIMEX` subtracts the rejected update, which is exact only up to
-  round-off; with the snapshot attached a run with rejections equals, bitwise, a run that takes the accepted steps
-  directly.
+  first attempt. Which methods then give a run with rejections equal, bitwise, to a run that takes the accepted steps
+  directly is measured per method in docs/ts.md (for example `TSRK` and `TSARKIMEX`, whose own retry subtracts the
+  rejected update and is exact only up to round-off; not `TSBDF`, which gives a retry another initial guess).
 
-  The attachment wraps the method's step function and the pre-stage callback (yours is still called, after the
-  restore). The `TS` holds a reference to the snapshot; destroying the `TS` releases it.
+  Call it at any point of the setup: before or after `TSSetType()`, `TSSetFromOptions()`, `TSSetUp()`. The attachment
+  chains itself into the pre-stage callback (yours is still called, after the restore), the adaptor's check-stage
+  (yours too) and the method's step function; each re-installs the others, so `TSSetType()`, `TSSetPreStage()`,
+  `TSAdaptSetCheckStage()`, `TSReset()` or `TSSetSolution()` afterwards keep it working. A rejected attempt that cannot
+  be rolled back (a method retrying without calling `TSPreStage()`, or both `TSSetType()` and `TSSetPreStage()` after
+  attaching) is an error, never a silent retry. Calling it again with another snapshot replaces the snapshot. The
+  `TS` holds a reference to the snapshot; destroying the `TS` releases it.
 
   Options Database Key:
 . -snapshot_test_restep - take every step twice from the captured state and report the first captured object whose
