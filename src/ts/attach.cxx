@@ -41,6 +41,8 @@ struct Attachment {
   PetscBool     lost    = PETSC_FALSE; /* the check-stage found this step unwatched (both other anchors were replaced) */
   PetscInt      lostReject = 0;        /* ts->reject when it did */
   PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
+  PetscBool     retaking = PETSC_FALSE; /* restep check: the previous step is being taken again through TSStep() */
+  PetscBool     havePrev = PETSC_FALSE; /* restep check: snap holds the start of the previous step */
 };
 
 /* The method's own step function for each TS type we wrapped, for clones of an attached TS (not PETSc memory). */
@@ -252,6 +254,70 @@ static PetscErrorCode TakeStep(TS ts, Attachment *att)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode EnsureTakes(TS ts, Attachment *att)
+{
+  PetscFunctionBegin;
+  for (int take = 0; take < 2; take++) {
+    if (!att->takes[take]) {
+      PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &att->takes[take]));
+      PetscCall(PetscSnapshotSetType(att->takes[take], PETSCSNAPSHOTMEMORY));
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReportRestep(TS ts, Attachment *att, const std::string &first, PetscReal start, const char what[])
+{
+  PetscFunctionBegin;
+  if (!first.empty()) {
+    att->snap->restepMismatches++;
+    PetscCallCXX(*att->snap->restepFirst = first);
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g%s: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, what, first.c_str()));
+  } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g%s: both takes bitwise equal\n", (double)start, what));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The restep check of what happens between two steps under TSSolve(): the previous step is taken again from its start
+   (held in snap) with TSStep() and followed by the callbacks TSSolve() runs before this step (TSPostStep(), the
+   monitors, TSPreStep()); the result is compared with the state now, and the state now is put back. Only when such
+   callbacks are set: without them the per-step check below already covers everything. */
+static PetscErrorCode CheckBetweenSteps(TS ts, Attachment *att)
+{
+  PetscErrorCode ierr;
+  PetscReal      start;
+  std::string    first;
+
+  PetscFunctionBegin;
+  if (!ts->prestep && !ts->poststep && !ts->numbermonitors) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(EnsureTakes(ts, att));
+  PetscCall(EnsureDeclared(ts));
+  TSConvergedReason reason = ts->reason;
+  PetscInt          reject = ts->reject, retries = att->snap->retries, snesIts = ts->snes_its, kspIts = ts->ksp_its, snesFail = ts->num_snes_failures;
+
+  PetscCall(PetscSnapshotCapture(att->takes[0], ts->dm)); /* the state now */
+  PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));  /* the start of the previous step, clock included */
+  start         = ts->ptime;
+  att->retaking = PETSC_TRUE;
+  ierr          = TSStep(ts);
+  att->retaking = PETSC_FALSE;
+  PetscCall(ierr);
+  /* the run's statistics are the run's: the retake does not count */
+  ts->reject             = reject;
+  att->snap->retries     = retries;
+  ts->snes_its           = snesIts;
+  ts->ksp_its            = kspIts;
+  ts->num_snes_failures  = snesFail;
+  PetscCall(TSPostStep(ts));
+  PetscCall(TSMonitor(ts, ts->steps, ts->ptime, ts->vec_sol));
+  PetscCall(TSPreStep(ts));
+  PetscCall(PetscSnapshotCapture(att->takes[1], ts->dm));
+  PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
+  PetscCall(ReportRestep(ts, att, first, start, " with its post-step, monitors and the next pre-step"));
+  PetscCall(PetscSnapshotRestore(att->takes[0], ts->dm)); /* continue from the state of the run */
+  ts->reason = reason;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode StepWithSnapshot(TS ts)
 {
   Attachment *att;
@@ -272,11 +338,18 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(Install(ts, att));
-  PetscCall(BeginStep(ts, att, PETSC_TRUE));
-  if (!att->snap->testRestep) {
+  if (att->retaking) { /* the restep check takes the previous step again, from its start (still in snap) */
     PetscCall(TakeStep(ts, att));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
+  if (att->snap->testRestep && att->havePrev) PetscCall(CheckBetweenSteps(ts, att));
+  PetscCall(BeginStep(ts, att, PETSC_TRUE));
+  if (!att->snap->testRestep) {
+    att->havePrev = PETSC_FALSE;
+    PetscCall(TakeStep(ts, att));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  att->havePrev = PETSC_TRUE;
   /* completeness check: take the step, keep the result, go back, take it again, compare everything captured. Both
      takes start from a restarted method so that they do the same arithmetic (see docs/ts.md). */
   {
@@ -284,11 +357,8 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     PetscReal         start  = ts->ptime;
     std::string       first;
 
+    PetscCall(EnsureTakes(ts, att));
     for (int take = 0; take < 2; take++) {
-      if (!att->takes[take]) {
-        PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &att->takes[take]));
-        PetscCall(PetscSnapshotSetType(att->takes[take], PETSCSNAPSHOTMEMORY));
-      }
       if (take == 1) {
         PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));
         ts->reason = reason;
@@ -298,11 +368,7 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     }
     PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
     att->snap->restepChecks++;
-    if (!first.empty()) {
-      att->snap->restepMismatches++;
-      PetscCallCXX(*att->snap->restepFirst = first);
-      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, first.c_str()));
-    } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g: both takes bitwise equal\n", (double)start));
+    PetscCall(ReportRestep(ts, att, first, start, ""));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -445,7 +511,9 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   name order), for example `DM "mesh" state "ts", DM "mesh" state "ts" (solution)`: the solution, which DM's
   coordinates, which swarm field, which declared state. Every step is taken twice, and both takes start from
   a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
-  stays at first order). Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
+  stays at first order). When a post-step callback, a monitor or a pre-step callback is set, what `TSSolve()` runs
+  between two steps is checked too: the previous step is taken again followed by `TSPostStep()`, `TSMonitor()` and
+  `TSPreStep()`, and compared with the state of the run. Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
 
   Level: intermediate
 
