@@ -315,11 +315,9 @@ int main(int argc, char **argv)
     PetscCall(PetscSnapshotDestroy(&first));
     PetscCall(Destroy(&p));
     {
-      PetscObject declared;
-      PetscInt    retries;
+      PetscInt retries;
       PetscCall(PetscSnapshotGetTSCounts(second, &retries, NULL, NULL));
       PetscCall(TestCheck(comm, (PetscBool)(retries == r2), "the TS destroyed before the snapshot: the snapshot still answers"));
-      (void)declared;
     }
     PetscCall(PetscSnapshotDestroy(&second));
   }
