@@ -1,6 +1,6 @@
 static const char help[] = "A snapshot attached to a TS rolls back every rejected step before its retry: a run with rejections\n"
                            "(adaptor error estimate, user stage check) equals bitwise a replay that takes only the accepted\n"
-                           "steps, for TSRK, TSARKIMEX, TSBEULER and TSBDF; a swarm changed in a post-stage callback comes back too.\n";
+                           "steps, for TSRK, TSARKIMEX and TSBEULER (every method: test_ts_methods.c); a swarm changed in a post-stage callback comes back too.\n";
 
 #include <petscdmswarm.h>
 #include "fisherutil.h"
@@ -184,7 +184,6 @@ int main(int argc, char **argv)
     {"TSRK (3bs, adaptive), swarm changed in post-stage", TSRK,      FISHER_EXPLICIT, TSADAPTBASIC, PETSC_FALSE, PETSC_TRUE,  0.2,  0.6},
     {"TSARKIMEX (adaptive)",                               TSARKIMEX, FISHER_IMEX,     TSADAPTBASIC, PETSC_FALSE, PETSC_FALSE, 0.2,  0.6},
     {"TSBEULER with a user stage check",                   TSBEULER,  FISHER_IMPLICIT, TSADAPTNONE,  PETSC_TRUE,  PETSC_TRUE,  0.2,  0.6},
-    {"TSBDF (adaptive)",                                   TSBDF,     FISHER_IMPLICIT, TSADAPTBASIC, PETSC_FALSE, PETSC_FALSE, 0.2,  0.6},
     {"TSBEULER with failing nonlinear solves",             TSBEULER,  FISHER_IMPLICIT, TSADAPTNONE,  PETSC_FALSE, PETSC_FALSE, 0.4,  0.6, PETSC_TRUE},
   };
   int code;

@@ -3,12 +3,22 @@
    error estimate, a TSAdaptSetCheckStage() check, a failed nonlinear solve).
 
    How: TS rejects steps inside ts->ops->step, where neither pre-step nor post-step callbacks see it. A retry is visible
-   in the pre-stage callback as a change of the rejection counter. We wrap ts->ops->step (capture before it, and the
-   restep completeness check around it) and the pre-stage callback (restore on a retry, then the user's pre-stage);
-   each wrapper re-installs the other if TSSetType() or TSSetPreStage() replaced it. */
+   in the pre-stage callback as a change of the rejection counter. Two anchors, each of which re-installs the other:
+   - the pre-stage callback (TSSetPreStage() is PETSc's extension point; the user's own pre-stage is chained after
+     ours): restores before the first stage of a retry, and captures at the first stage of a step that began without
+     the step wrapper (the type was set or changed after attaching: TSSetType() resets ts->ops);
+   - ts->ops->step, wrapped: the only code that runs at the start of every TSStep() (TSPreStep() runs from TSSolve()
+     only), and that sees the end of the step: it captures, runs the restep check, and raises an error when the method
+     retried a rejected step without passing through TSPreStage() (so that an unsupported method is never silently
+     wrong). Why an ops entry is wrapped at all is in docs/design.md.
+   TSClone() copies ts->ops but not composed objects: a clone (PETSc's ARKIMEX makes one to start implicit equations)
+   finds the method's own step in a table by type name and runs unattached. */
 #include "../include/snapshotimpl.hpp"
 
 #include <petsc/private/tsimpl.h>
+
+#include <map>
+#include <string>
 
 namespace petscsnapshot
 {
@@ -16,14 +26,31 @@ namespace petscsnapshot
 static const char attachmentName[] = "PetscSnapshotTSAttachment";
 static const char tsKey[]          = "ts";
 
+typedef PetscErrorCode (*StepFn)(TS);
+
 struct Attachment {
   PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
-  PetscErrorCode (*step)(TS)                = nullptr; /* the method's own step */
+  StepFn        step = nullptr; /* the method's own step */
   PetscErrorCode (*userPreStage)(TS, PetscReal) = nullptr;
-  PetscBool     inStep = PETSC_FALSE;
-  PetscInt      reject = 0;       /* ts->reject when the current step began or was last retried */
+  PetscBool     active  = PETSC_FALSE; /* the start of the current step is captured and its retries are watched */
+  PetscBool     wrapped = PETSC_FALSE; /* ... by the step wrapper (else lazily, by the first pre-stage of the step) */
+  PetscInt      steps   = -1;          /* the step being watched (lazy mode): step number and time at its start */
+  PetscReal     ptime   = 0;
+  PetscInt      reject  = 0;           /* ts->reject when the current step began or was last rolled back */
+  PetscInt      rolled  = 0;           /* retries rolled back in the current take of the step */
+  PetscBool     lost    = PETSC_FALSE; /* the check-stage found this step unwatched (both other anchors were replaced) */
+  PetscInt      lostReject = 0;        /* ts->reject when it did */
   PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
+  PetscBool     retaking = PETSC_FALSE; /* restep check: the previous step is being taken again through TSStep() */
+  PetscBool     havePrev = PETSC_FALSE; /* restep check: snap holds the start of the previous step */
 };
+
+/* The method's own step function for each TS type we wrapped, for clones of an attached TS (not PETSc memory). */
+static std::map<std::string, StepFn> &OriginalSteps()
+{
+  static std::map<std::string, StepFn> table;
+  return table;
+}
 
 static PetscErrorCode DestroyAttachment(PetscSnapshotContainerCtxArg arg)
 {
@@ -50,19 +77,93 @@ static PetscErrorCode GetAttachment(TS ts, Attachment **att)
 
 static PetscErrorCode StepWithSnapshot(TS);
 static PetscErrorCode PreStageWithSnapshot(TS, PetscReal);
+static PetscErrorCode CheckStageWithSnapshot(TSAdapt, TS, PetscReal, Vec, PetscBool *);
 
-/* Put our wrappers back if TSSetType() or TSSetPreStage() replaced them since the last step. */
+typedef PetscErrorCode (*CheckStageFn)(TSAdapt, TS, PetscReal, Vec, PetscBool *);
+static const char userCheckStageName[] = "PetscSnapshotUserCheckStage";
+
+/* The user's check-stage, chained after ours, lives on the adaptor: PETSc's clones of a TS share its adaptor. */
+static PetscErrorCode GetUserCheckStage(TSAdapt adapt, CheckStageFn *fn)
+{
+  PetscContainer container;
+  void          *ptr = nullptr;
+
+  PetscFunctionBegin;
+  *fn = nullptr;
+  PetscCall(PetscObjectQuery((PetscObject)adapt, userCheckStageName, (PetscObject *)&container));
+  if (container) PetscCall(PetscContainerGetPointer(container, &ptr));
+  if (ptr) *fn = *(CheckStageFn *)ptr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FreeCheckStageBox(PetscSnapshotContainerCtxArg arg)
+{
+  delete static_cast<CheckStageFn *>(PetscSnapshotContainerCtxGet(arg));
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode SetUserCheckStage(TSAdapt adapt, CheckStageFn fn)
+{
+  PetscContainer container;
+  CheckStageFn  *box;
+
+  PetscFunctionBegin;
+  PetscCallCXX(box = new CheckStageFn(fn));
+  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
+  PetscCall(PetscContainerSetPointer(container, box));
+  PetscCall(PetscSnapshotContainerSetDestroy(container, FreeCheckStageBox));
+  PetscCall(PetscObjectCompose((PetscObject)adapt, userCheckStageName, (PetscObject)container));
+  PetscCall(PetscContainerDestroy(&container));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Put our wrappers back if TSSetType() or TSSetPreStage() replaced them since we last looked. */
 static PetscErrorCode Install(TS ts, Attachment *att)
 {
   PetscFunctionBegin;
-  if (ts->ops->step != StepWithSnapshot) {
-    att->step       = ts->ops->step;
-    ts->ops->step   = StepWithSnapshot;
+  if (ts->ops->step && ts->ops->step != StepWithSnapshot) {
+    const char *type = ((PetscObject)ts)->type_name;
+    att->step        = ts->ops->step;
+    if (type) PetscCallCXX(OriginalSteps()[type] = att->step);
+    ts->ops->step = StepWithSnapshot;
   }
   if (ts->prestage != PreStageWithSnapshot) {
     att->userPreStage = ts->prestage;
     ts->prestage      = PreStageWithSnapshot;
   }
+  if (ts->adapt && ts->adapt->checkstage != CheckStageWithSnapshot) {
+    PetscCall(SetUserCheckStage(ts->adapt, ts->adapt->checkstage));
+    ts->adapt->checkstage = CheckStageWithSnapshot;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The TS is declared on the DM it has now (TSSetDM() after attaching gives it another one). */
+static PetscErrorCode EnsureDeclared(TS ts)
+{
+  PetscObject declared;
+
+  PetscFunctionBegin;
+  PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot attached to a TS: the TS has no DM");
+  PetscCall(PetscSnapshotDMGetState(ts->dm, tsKey, &declared));
+  PetscCheck(!declared || declared == (PetscObject)ts, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "PetscSnapshot attached to a TS: the key \"%s\" of the TS's DM holds another object", tsKey);
+  if (!declared) PetscCall(PetscSnapshotDMAddState(ts->dm, tsKey, (PetscObject)ts));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Capture the start of a step and watch its retries. */
+static PetscErrorCode BeginStep(TS ts, Attachment *att, PetscBool wrapped)
+{
+  PetscFunctionBegin;
+  PetscCall(EnsureDeclared(ts));
+  PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
+  att->active  = PETSC_TRUE;
+  att->lost    = PETSC_FALSE;
+  att->wrapped = wrapped;
+  att->steps   = ts->steps;
+  att->ptime   = ts->ptime;
+  att->reject  = ts->reject;
+  att->rolled  = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -86,26 +187,134 @@ static PetscErrorCode PreStageWithSnapshot(TS ts, PetscReal stageTime)
   PetscFunctionBegin;
   PetscCall(GetAttachment(ts, &att));
   if (!att) PetscFunctionReturn(PETSC_SUCCESS);
-  if (att->inStep && ts->reject != att->reject) { /* a rejected step is about to be retried */
+  PetscCall(Install(ts, att)); /* a TSSetType() since the last step: wrap the new method's step for the next steps */
+  if (att->lost && att->steps == ts->steps && att->ptime == ts->ptime) {
+    /* a step neither captured by the step wrapper nor at its first stage: found again by the check-stage */
+    PetscCheck(ts->reject == att->lostReject, PetscObjectComm((PetscObject)ts), PETSC_ERR_ORDER, "PetscSnapshot attached to a TS: a rejected attempt of step %" PetscInt_FMT " cannot be rolled back: the attachment was replaced (TSSetType() and TSSetPreStage() after PetscSnapshotSetTS()) and found again only during the step; call PetscSnapshotSetTS() again after them", ts->steps);
+  } else if (!att->wrapped && (!att->active || att->steps != ts->steps || att->ptime != ts->ptime)) {
+    /* the first stage of a step that began without the step wrapper: its start is now */
+    att->lost = PETSC_FALSE;
+    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " began without the step wrapper (TS type set after attaching): captured at its first stage\n", ts->steps));
+    PetscCall(BeginStep(ts, att, PETSC_FALSE));
+  } else if (att->active && ts->reject != att->reject) { /* a rejected step is about to be retried */
     att->reject = ts->reject;
     PetscCall(RestoreStepStart(att, ts->dm, PETSC_TRUE));
+    att->rolled++;
     att->snap->retries++;
   }
   if (att->userPreStage) PetscCall((*att->userPreStage)(ts, stageTime));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The method's step, with the start of the step captured and the pre-stage watching for retries. */
+/* Third anchor, in the adaptor: sees every stage of the methods that check stages. Re-installs the other two; a step
+   that neither of them saw begin cannot be rolled back, which the next retry reports. */
+static PetscErrorCode CheckStageWithSnapshot(TSAdapt adapt, TS ts, PetscReal t, Vec Y, PetscBool *accept)
+{
+  Attachment  *att;
+  CheckStageFn user;
+
+  PetscFunctionBegin;
+  PetscCall(GetAttachment(ts, &att));
+  if (att) {
+    PetscBool watched = (PetscBool)(att->active && (att->wrapped || (att->steps == ts->steps && att->ptime == ts->ptime)));
+    if (!watched && !(att->lost && att->steps == ts->steps && att->ptime == ts->ptime)) {
+      PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " began unwatched (TSSetType() and TSSetPreStage() after attaching): re-attached for the next steps\n", ts->steps));
+      att->lost       = PETSC_TRUE;
+      att->active     = PETSC_FALSE;
+      att->steps      = ts->steps;
+      att->ptime      = ts->ptime;
+      att->lostReject = ts->reject;
+    }
+    PetscCall(Install(ts, att));
+  }
+  PetscCall(GetUserCheckStage(adapt, &user));
+  if (user) PetscCall((*user)(adapt, ts, t, Y, accept));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The method's step with the pre-stage watching for retries; afterwards, every retry must have been rolled back. */
 static PetscErrorCode TakeStep(TS ts, Attachment *att)
 {
   PetscErrorCode ierr;
+  PetscInt       start = ts->reject, unrolled;
 
   PetscFunctionBegin;
-  att->reject = ts->reject;
-  att->inStep = PETSC_TRUE;
-  ierr        = (*att->step)(ts);
-  att->inStep = PETSC_FALSE;
+  att->active  = PETSC_TRUE;
+  att->wrapped = PETSC_TRUE;
+  att->reject  = ts->reject;
+  att->rolled  = 0;
+  att->lost    = PETSC_FALSE;
+  ierr         = (*att->step)(ts);
+  att->active  = PETSC_FALSE;
+  att->wrapped = PETSC_FALSE;
   PetscCall(ierr);
+  /* a step that ends rejected (ts->reason < 0) was not retried after its last rejection */
+  unrolled = (ts->reject - start) - att->rolled - (ts->reason < 0 && ts->reject > start ? 1 : 0);
+  PetscCheck(unrolled <= 0, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshot attached to a TS of type %s: %" PetscInt_FMT " rejected attempt(s) of step %" PetscInt_FMT " were retried without TSPreStage() being called before the retry, so the snapshot could not roll them back; this TS type is not supported by PetscSnapshotSetTS() (see docs/ts.md)", ((PetscObject)ts)->type_name, unrolled, ts->steps);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode EnsureTakes(TS ts, Attachment *att)
+{
+  PetscFunctionBegin;
+  for (int take = 0; take < 2; take++) {
+    if (!att->takes[take]) {
+      PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &att->takes[take]));
+      PetscCall(PetscSnapshotSetType(att->takes[take], PETSCSNAPSHOTMEMORY));
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReportRestep(TS ts, Attachment *att, const std::string &first, PetscReal start, const char what[])
+{
+  PetscFunctionBegin;
+  if (!first.empty()) {
+    att->snap->restepMismatches++;
+    PetscCallCXX(*att->snap->restepFirst = first);
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g%s: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, what, first.c_str()));
+  } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g%s: both takes bitwise equal\n", (double)start, what));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The restep check of what happens between two steps under TSSolve(): the previous step is taken again from its start
+   (held in snap) with TSStep() and followed by the callbacks TSSolve() runs before this step (TSPostStep(), the
+   monitors, TSPreStep()); the result is compared with the state now, and the state now is put back. Only when such
+   callbacks are set: without them the per-step check below already covers everything. */
+static PetscErrorCode CheckBetweenSteps(TS ts, Attachment *att)
+{
+  PetscErrorCode ierr;
+  PetscReal      start;
+  std::string    first;
+
+  PetscFunctionBegin;
+  if (!ts->prestep && !ts->poststep && !ts->numbermonitors) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(EnsureTakes(ts, att));
+  PetscCall(EnsureDeclared(ts));
+  TSConvergedReason reason = ts->reason;
+  PetscInt          reject = ts->reject, retries = att->snap->retries, snesIts = ts->snes_its, kspIts = ts->ksp_its, snesFail = ts->num_snes_failures;
+
+  PetscCall(PetscSnapshotCapture(att->takes[0], ts->dm)); /* the state now */
+  PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));  /* the start of the previous step, clock included */
+  start         = ts->ptime;
+  att->retaking = PETSC_TRUE;
+  ierr          = TSStep(ts);
+  att->retaking = PETSC_FALSE;
+  PetscCall(ierr);
+  /* the run's statistics are the run's: the retake does not count */
+  ts->reject             = reject;
+  att->snap->retries     = retries;
+  ts->snes_its           = snesIts;
+  ts->ksp_its            = kspIts;
+  ts->num_snes_failures  = snesFail;
+  PetscCall(TSPostStep(ts));
+  PetscCall(TSMonitor(ts, ts->steps, ts->ptime, ts->vec_sol));
+  PetscCall(TSPreStep(ts));
+  PetscCall(PetscSnapshotCapture(att->takes[1], ts->dm));
+  PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
+  PetscCall(ReportRestep(ts, att, first, start, " with its post-step, monitors and the next pre-step"));
+  PetscCall(PetscSnapshotRestore(att->takes[0], ts->dm)); /* continue from the state of the run */
+  ts->reason = reason;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -115,13 +324,32 @@ static PetscErrorCode StepWithSnapshot(TS ts)
 
   PetscFunctionBegin;
   PetscCall(GetAttachment(ts, &att));
-  PetscCheck(att && att->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "TS has lost its snapshot attachment");
+  if (!att) { /* a clone of an attached TS (TSClone() copies ts->ops): not attached, run the method's own step */
+    const char *type = ((PetscObject)ts)->type_name;
+    StepFn      step = nullptr;
+
+    if (type) {
+      auto it = OriginalSteps().find(type);
+      if (it != OriginalSteps().end()) step = it->second;
+    }
+    PetscCheck(step, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "TS of type %s has the step of a snapshot attachment but no attachment, and its method's own step is unknown", type ? type : "(none)");
+    ts->ops->step = step;
+    PetscCall((*step)(ts));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(Install(ts, att));
-  PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
-  if (!att->snap->testRestep) {
+  if (att->retaking) { /* the restep check takes the previous step again, from its start (still in snap) */
     PetscCall(TakeStep(ts, att));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
+  if (att->snap->testRestep && att->havePrev) PetscCall(CheckBetweenSteps(ts, att));
+  PetscCall(BeginStep(ts, att, PETSC_TRUE));
+  if (!att->snap->testRestep) {
+    att->havePrev = PETSC_FALSE;
+    PetscCall(TakeStep(ts, att));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  att->havePrev = PETSC_TRUE;
   /* completeness check: take the step, keep the result, go back, take it again, compare everything captured. Both
      takes start from a restarted method so that they do the same arithmetic (see docs/ts.md). */
   {
@@ -129,11 +357,8 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     PetscReal         start  = ts->ptime;
     std::string       first;
 
+    PetscCall(EnsureTakes(ts, att));
     for (int take = 0; take < 2; take++) {
-      if (!att->takes[take]) {
-        PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &att->takes[take]));
-        PetscCall(PetscSnapshotSetType(att->takes[take], PETSCSNAPSHOTMEMORY));
-      }
       if (take == 1) {
         PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));
         ts->reason = reason;
@@ -143,11 +368,7 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     }
     PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
     att->snap->restepChecks++;
-    if (!first.empty()) {
-      att->snap->restepMismatches++;
-      PetscCallCXX(*att->snap->restepFirst = first);
-      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, first.c_str()));
-    } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g: both takes bitwise equal\n", (double)start));
+    PetscCall(ReportRestep(ts, att, first, start, ""));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -175,12 +396,17 @@ using namespace petscsnapshot;
   Rejections happen inside the method's step, whoever rejects: the adaptor's error estimate, a check installed with
   `TSAdaptSetCheckStage()`, a failed nonlinear solve. Before the retry, everything is restored except the `TS`'s clock,
   the adaptor's new time step and the method's own history, so that the retry starts from bitwise the same state as the
-  first attempt. PETSc's own retry of `TSRK` and `TSARKIMEX` subtracts the rejected update, which is exact only up to
-  round-off; with the snapshot attached a run with rejections equals, bitwise, a run that takes the accepted steps
-  directly.
+  first attempt. Which methods then give a run with rejections equal, bitwise, to a run that takes the accepted steps
+  directly is measured per method in docs/ts.md (for example `TSRK` and `TSARKIMEX`, whose own retry subtracts the
+  rejected update and is exact only up to round-off; not `TSBDF`, which gives a retry another initial guess).
 
-  The attachment wraps the method's step function and the pre-stage callback (yours is still called, after the
-  restore). The `TS` holds a reference to the snapshot; destroying the `TS` releases it.
+  Call it at any point of the setup: before or after `TSSetType()`, `TSSetFromOptions()`, `TSSetUp()`. The attachment
+  chains itself into the pre-stage callback (yours is still called, after the restore), the adaptor's check-stage
+  (yours too) and the method's step function; each re-installs the others, so `TSSetType()`, `TSSetPreStage()`,
+  `TSAdaptSetCheckStage()`, `TSReset()` or `TSSetSolution()` afterwards keep it working. A rejected attempt that cannot
+  be rolled back (a method retrying without calling `TSPreStage()`, or both `TSSetType()` and `TSSetPreStage()` after
+  attaching) is an error, never a silent retry. Calling it again with another snapshot replaces the snapshot. The
+  `TS` holds a reference to the snapshot; destroying the `TS` releases it.
 
   Options Database Key:
 . -snapshot_test_restep - take every step twice from the captured state and report the first captured object whose
@@ -194,18 +420,23 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
 {
   Attachment    *att;
   PetscContainer container;
-  PetscObject    declared;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
   PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: argument 2 is not a TS");
   PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
+  PetscCall(EnsureDeclared(ts));
   PetscCall(GetAttachment(ts, &att));
-  PetscCheck(!att, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS already has a snapshot attached");
-  PetscCall(PetscSnapshotDMGetState(ts->dm, tsKey, &declared));
-  PetscCheck(!declared || declared == (PetscObject)ts, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: the key \"%s\" of the TS's DM holds another object", tsKey);
-  if (!declared) PetscCall(PetscSnapshotDMAddState(ts->dm, tsKey, (PetscObject)ts));
-
+  if (att) { /* attached already: the new snapshot replaces the old one */
+    if (att->snap != snap) {
+      PetscCall(PetscObjectReference((PetscObject)snap));
+      PetscCall(PetscSnapshotDestroy(&att->snap));
+      att->snap   = snap;
+      att->active = PETSC_FALSE; /* nothing of the current step is in the new snapshot */
+    }
+    PetscCall(Install(ts, att));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCallCXX(att = new Attachment());
   att->snap = snap;
   PetscCall(PetscObjectReference((PetscObject)snap));
@@ -214,8 +445,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyAttachment));
   PetscCall(PetscObjectCompose((PetscObject)ts, attachmentName, (PetscObject)container));
   PetscCall(PetscContainerDestroy(&container));
-  if (!ts->ops->step) PetscCall(TSSetUp(ts)); /* a type must be set for its step to be wrapped */
-  PetscCheck(ts->ops->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: set the TS type first");
+  /* no type yet: the pre-stage captures the first step and wraps the step of the type set meanwhile */
   PetscCall(Install(ts, att));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -281,7 +511,9 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   name order), for example `DM "mesh" state "ts", DM "mesh" state "ts" (solution)`: the solution, which DM's
   coordinates, which swarm field, which declared state. Every step is taken twice, and both takes start from
   a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
-  stays at first order). Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
+  stays at first order). When a post-step callback, a monitor or a pre-step callback is set, what `TSSolve()` runs
+  between two steps is checked too: the previous step is taken again followed by `TSPostStep()`, `TSMonitor()` and
+  `TSPreStep()`, and compared with the state of the run. Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
 
   Level: intermediate
 
