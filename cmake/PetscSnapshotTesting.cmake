@@ -14,16 +14,20 @@ if(NOT "--oversubscribe" IN_LIST _mpiexec)
 endif()
 
 
-# petscsnapshot_add_mpi_test(TARGET exe RANKS 1 2 3 [NAME name] [ARGS ...] [LABELS ...])
+# petscsnapshot_add_mpi_test(TARGET exe RANKS 1 2 3 [NAME name] [ARGS ...] [LABELS ...] [NO_MALLOC_DEBUG])
 function(petscsnapshot_add_mpi_test)
-  cmake_parse_arguments(T "" "NAME;TARGET" "RANKS;ARGS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "NO_MALLOC_DEBUG" "NAME;TARGET" "RANKS;ARGS;LABELS" ${ARGN})
+  set(_malloc -malloc_debug -malloc_dump)
+  if(T_NO_MALLOC_DEBUG) # leaks are still checked; -malloc_debug's validation of every allocation costs 5-20x
+    set(_malloc -malloc_dump)
+  endif()
   if(NOT T_NAME)
     set(T_NAME ${T_TARGET})
   endif()
   foreach(np IN LISTS T_RANKS)
     set(tname "${T_NAME}_np${np}")
     add_test(NAME ${tname}
-      COMMAND ${_mpiexec} -n ${np} $<TARGET_FILE:${T_TARGET}> -malloc_debug -malloc_dump ${T_ARGS}
+      COMMAND ${_mpiexec} -n ${np} $<TARGET_FILE:${T_TARGET}> ${_malloc} ${T_ARGS}
       WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
     set_tests_properties(${tname} PROPERTIES
       ENVIRONMENT "${PETSCSNAPSHOT_TEST_ENV}"

@@ -6,6 +6,7 @@ static const char help[] = "petscsnapshot-info: print the metadata and inventory
 /* Reads only the file's attributes (no data, no DMs needed): what a person asks of a checkpoint before restarting. */
 #include <petscsys.h>
 #include <hdf5.h>
+#include "../src/storage/hdf5/topologychecksum.h"
 #include <string.h>
 #include <xxhash.h>
 
@@ -151,6 +152,25 @@ static int Verify(hid_t root)
     hid_t entries = H5Gopen2(root, "entries", H5P_DEFAULT);
     if (entries < 0 || H5Literate(entries, H5_INDEX_NAME, H5_ITER_INC, NULL, VerifyEntry, NULL) < 0) verifyBad++;
     if (entries >= 0) H5Gclose(entries);
+  }
+  {
+    uint64_t sum = 0, stored = 0;
+    int      rc = PetscSnapshotTopologiesChecksum(root, &sum);
+    if (rc == 0) {
+      if (!ReadAttr(root, "topologies_checksum", H5T_NATIVE_UINT64, 1, &stored)) {
+        printf("  BAD  /topologies: no topologies_checksum attribute (not completed by petsc-snapshot, or damaged)\n");
+        verifyBad++;
+      } else if (stored != sum) {
+        printf("  BAD  /topologies: checksum mismatch (PETSc's DMPlex layout, read to load the mesh or restore on another partition)\n");
+        verifyBad++;
+      } else {
+        printf("  ok   /topologies (one XXH3-64 over the whole tree)\n");
+        verifyGood++;
+      }
+    } else if (rc < 0) {
+      printf("  BAD  /topologies cannot be read\n");
+      verifyBad++;
+    }
   }
   printf("topologies (restart at another rank count):\n");
   if (H5Lexists(root, "topologies", H5P_DEFAULT) > 0) {

@@ -1,5 +1,6 @@
 /* HDF5 helpers of the hdf5 storage type: element types, attributes, checksums. */
 #include "hdf5impl.hpp"
+#include "topologychecksum.h"
 
 #if defined(PETSC_HAVE_HDF5)
   #include <algorithm>
@@ -153,6 +154,73 @@ PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *va
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+/* Rank 0 opens the complete file alone, computes the checksum of its /topologies tree and stores it at the root. */
+PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file)
+{
+  PetscMPIInt   rank;
+  LocalFailures lf(comm, "PetscSnapshotCapture");
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    H5Quiet  quiet;
+    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    hid_t    f = -1;
+    uint64_t sum = 0;
+    int      rc;
+
+    if (fapl.valid()) (void)H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    f = H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl);
+    if (f < 0) lf.Fail("cannot reopen " + file + " to seal its /topologies", PETSC_ERR_FILE_WRITE);
+    else {
+      rc = PetscSnapshotTopologiesChecksum(f, &sum);
+      if (rc < 0) lf.Fail("cannot read back the /topologies of " + file, PETSC_ERR_FILE_WRITE);
+      else if (rc == 0) {
+        H5Handle root(H5Gopen2(f, "/", H5P_DEFAULT), H5Gclose);
+        lf.Run("sealing the /topologies of " + file, [&]() { return WriteNumericAttribute(root, "topologies_checksum", H5T_NATIVE_UINT64, 1, &sum); });
+      }
+      if (H5Fclose(f) < 0) lf.Fail("cannot close " + file + " after sealing its /topologies", PETSC_ERR_FILE_WRITE);
+    }
+  }
+  PetscCall(lf.Agree());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Before PETSc's DMPlex loaders read a file: rank 0 checks the /topologies tree against its checksum. */
+PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[])
+{
+  PetscMPIInt   rank;
+  LocalFailures lf(comm, caller);
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    H5Quiet  quiet;
+    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    hid_t    f = -1;
+    uint64_t sum = 0, stored = 0;
+    int      rc;
+
+    if (fapl.valid()) (void)H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl);
+    if (f < 0) lf.Fail(file + " cannot be opened to verify its /topologies");
+    else {
+      rc = PetscSnapshotTopologiesChecksum(f, &sum);
+      if (rc < 0) lf.Fail(file + ": its /topologies (PETSc's DMPlex layout, used to load the mesh and to restore on another partition) cannot be read: the file is damaged");
+      else if (rc == 0) {
+        bool found = false;
+        H5Handle root(H5Gopen2(f, "/", H5P_DEFAULT), H5Gclose);
+        lf.Run("reading the /topologies checksum of " + file, [&]() { return ReadNumericAttribute(root, "topologies_checksum", H5T_NATIVE_UINT64, 1, &stored, &found); });
+        if (!lf.Failed() && !found) lf.Fail(file + ": its /topologies have no checksum (topologies_checksum): the file was not completed by petsc-snapshot, or is damaged");
+        else if (!lf.Failed() && stored != sum) lf.Fail(file + ": checksum mismatch in its /topologies (PETSc's DMPlex layout): the file is damaged");
+      }
+      (void)H5Fclose(f);
+    }
+  }
+  PetscCall(lf.Agree());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 } // namespace petscsnapshot::hdf5
 
 #endif

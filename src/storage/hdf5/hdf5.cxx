@@ -78,6 +78,11 @@ PetscErrorCode PetscSnapshotHDF5LoadDM_HDF5(PetscSnapshot snap, const char name[
 
   PetscFunctionBegin;
   PetscCall(OpenForLoad(snap, "PetscSnapshotHDF5LoadDM", &file, &viewer, &writers));
+  /* the tree PETSc's loaders read must be intact: verified with the file closed (HDF5 opens a file once per process),
+     then opened again */
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(VerifyTopologies(comm, file, "PetscSnapshotHDF5LoadDM"));
+  PetscCall(OpenForLoad(snap, "PetscSnapshotHDF5LoadDM", &file, &viewer, &writers));
   PetscCallCXX(group = std::string("/topologies/") + name);
   PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
   if (!has) PetscCall(PetscViewerDestroy(&viewer));

@@ -90,6 +90,11 @@ PetscErrorCode WriteNumericAttribute(hid_t obj, const char name[], hid_t type, h
 PetscErrorCode ReadNumericAttribute(hid_t obj, const char name[], hid_t type, size_t n, void *values, bool *found);
 PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *value, bool *found);
 
+/* The /topologies tree (PETSc's DMPlex layout) has one checksum of ours, stored once the file is complete and verified
+   before PETSc's loaders read it (see topologychecksum.h). Collective; rank 0 reads. */
+PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file);
+PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[]);
+
 /* series.cxx */
 std::string    NumberedName(const std::string &base, PetscInt seq);
 PetscErrorCode NumberedFiles(MPI_Comm comm, const std::string &base, std::vector<std::pair<PetscInt, std::string>> *files);

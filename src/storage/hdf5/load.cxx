@@ -343,6 +343,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
       if (fp[0] != lc.fingerprint || fp[1] != ~lc.fingerprint) same.Fail(file + " changed while the ranks were reading it (replaced or rewritten during the restore)");
       ierr = same.Agree();
     }
+    if (!ierr && writers != size) ierr = VerifyTopologies(comm, file, "PetscSnapshotRestore");
     if (!ierr && writers != size) { /* the DMPlex data are read during the restore */
       LocalFailures open(comm, "PetscSnapshotRestore");
       PetscViewer   viewer = nullptr;
@@ -397,6 +398,7 @@ PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer)
     PetscErrorCode ierr;
 
     PetscCheck(!d->lastFile.empty(), comm, PETSC_ERR_PLIB, "no snapshot file was loaded for this restore");
+    PetscCall(VerifyTopologies(comm, d->lastFile, "PetscSnapshotRestore"));
     open.Run("opening " + d->lastFile + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, d->lastFile.c_str(), FILE_MODE_READ, &v); });
     ierr = open.Agree();
     if (ierr) PetscCall(PetscViewerDestroy(&v));
