@@ -419,10 +419,14 @@ static PetscErrorCode Empty(void)
   PetscInt      N;
 
   PetscFunctionBeginUser;
-  PetscCall(HDF5Snapshot("empty.h5", &snap));
-  for (int variant = 0; variant < 2; variant++) {
-    const char *what = variant == 0 ? "no particle on any rank" : "particles on rank 0 only";
+  for (int kind = 0; kind < 4; kind++) { /* hdf5 then memory, each with both variants */
+    const char *type    = kind < 2 ? "hdf5" : "memory";
+    int         variant = kind % 2;
+    const char *what    = variant == 0 ? "no particle on any rank" : "particles on rank 0 only";
     char        line[256];
+
+    if (kind < 2) PetscCall(HDF5Snapshot("empty.h5", &snap));
+    else PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &snap));
 
     PetscCall(SimCreate(&s));
     PetscCall(SimSteps(&s, 1));
@@ -434,12 +438,12 @@ static PetscErrorCode Empty(void)
     PetscCall(PetscSnapshotRestore(snap, s.heat.dm));
     PetscCall(DMSwarmGetSize(s.sw, &N));
     PetscCall(CopyEqual(&s, &atCapture, &eq));
-    PetscCall(PetscSNPrintf(line, sizeof(line), "hdf5, %s: captured and restored bitwise (%" PetscInt_FMT " particles)", what, N));
+    PetscCall(PetscSNPrintf(line, sizeof(line), "%s, %s: captured and restored bitwise (%" PetscInt_FMT " particles)", type, what, N));
     PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(eq && (variant == 1 ? N > 0 : N == 0)), line));
     PetscCall(CopyFree(&atCapture));
     PetscCall(SimDestroy(&s));
+    PetscCall(PetscSnapshotDestroy(&snap));
   }
-  PetscCall(PetscSnapshotDestroy(&snap));
   PetscFunctionReturn(0);
 }
 
