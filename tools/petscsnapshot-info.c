@@ -4,6 +4,7 @@ static const char help[] = "petscsnapshot-info: print the metadata and inventory
 /* Reads only the file's attributes (no data, no DMs needed): what a person asks of a checkpoint before restarting. */
 #include <petscsys.h>
 #include <hdf5.h>
+#include "compat.h" /* HDF5 version differences */
 #include <string.h>
 
 static void PrintAttribute(hid_t obj, const char *name, const char *indent)
@@ -73,7 +74,7 @@ static herr_t PrintEntry(hid_t entries, const char *name, const H5L_info_t *info
   if (H5Aexists(group, "dm_type") > 0) PrintAttribute(group, "dm_type", "    ");
   if (H5Aexists(group, "comm_size") > 0) PrintAttribute(group, "comm_size", "    ");
   if (H5Aexists(group, "captures") > 0) PrintAttribute(group, "captures", "    ");
-  H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, PrintDataset, NULL);
+  PetscSnapshotH5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, PrintDataset, NULL);
   H5Gclose(group);
   return 0;
 }

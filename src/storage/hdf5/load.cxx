@@ -253,7 +253,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
       PetscCall(ReadNumericAttribute(group, "captures", H5T_NATIVE_INT, 1, &captures, &found));
       e.commSize = ranks;
       e.captures = captures;
-      PetscCallH5(H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc), "reading datasets");
+      PetscCallH5(PetscSnapshotH5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc), "reading datasets");
       PetscCallH5(H5Gclose(group), "close");
     }
     if (entries >= 0) PetscCallH5(H5Gclose(entries), "close");
