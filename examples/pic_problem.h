@@ -6,6 +6,7 @@
 
 #include <petscdmplex.h>
 #include <petscdmswarm.h>
+#include "example_compat.h"
 
 /* Put ppc x ppc particles in every local cell, on a regular sub-grid around the centroid, cell size h (DMSwarm's own
    regular layout supports only simplices in PETSc 3.18). */
@@ -14,13 +15,16 @@ static PetscErrorCode SwarmSeedCells(DM sw, DM mesh, PetscInt ppc, PetscReal h)
   PetscInt   cStart, cEnd, n, p = 0;
   PetscReal *x;
   PetscInt  *cell;
+  const char *cellid;
 
   PetscFunctionBeginUser;
+  PetscCall(DMGetCoordinatesLocalSetUp(mesh)); /* a DMRefine()d mesh has only global coordinates (PETSc 3.25) */
+  PetscCall(ExampleSwarmCellIdField(sw, &cellid));
   PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
   n = (cEnd - cStart) * ppc * ppc;
   PetscCall(DMSwarmSetLocalSizes(sw, n, 16));
   PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
+  PetscCall(DMSwarmGetField(sw, cellid, NULL, NULL, (void **)&cell));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscReal vol, centroid[3];
     PetscCall(DMPlexComputeCellGeometryFVM(mesh, c, &vol, centroid, NULL));
@@ -31,7 +35,7 @@ static PetscErrorCode SwarmSeedCells(DM sw, DM mesh, PetscInt ppc, PetscReal h)
         cell[p]      = c;
       }
   }
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
+  PetscCall(DMSwarmRestoreField(sw, cellid, NULL, NULL, (void **)&cell));
   PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
   PetscFunctionReturn(0);
 }
