@@ -32,6 +32,14 @@ static inline PetscErrorCode ExampleCreateBoxMesh(MPI_Comm comm, PetscInt dim, c
   PetscFunctionReturn(0);
 }
 
+/* From 3.23 a swarm keeps its cell DMs in a PetscObjectList under the DM's name, which holds 255 characters: a
+   longer name makes DMSwarmSetCellDM() fail */
+#if PETSC_VERSION_LT(3, 23, 0)
+  #define EXAMPLE_CELLDM_NAME_MAX 100000
+#else
+  #define EXAMPLE_CELLDM_NAME_MAX 255
+#endif
+
 /* The swarm field holding each particle's cell: DMSwarmPICField_cellid ("DMSwarm_cellid") up to 3.22; from 3.23 it
    belongs to the swarm's active cell DM and is named after it ("<cell DM name>_cellid") */
 static inline PetscErrorCode ExampleSwarmCellIdField(DM sw, const char **name)
