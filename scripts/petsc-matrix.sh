@@ -8,6 +8,7 @@
 #                      and complete is reused (warm run), otherwise it is created (cold run, a few minutes)
 #   DEBIAN_MIRROR      default http://deb.debian.org/debian
 #   JOBS               parallel build/test jobs (default: number of cores)
+#   CTEST_ARGS         extra ctest arguments, e.g. "-R test_swarm" while iterating (default: the whole suite)
 # The source tree is copied (without build directories and .git) to <chroot>/src; the build directory
 # <chroot>/build is kept between runs, so a warm run rebuilds only what changed. Exits non-zero if any suite fails.
 set -euo pipefail
@@ -57,7 +58,9 @@ ensure_chroot() {
   fi
   echo "== $suite: creating $dir (debootstrap, then ${PACKAGES[*]})"
   local t0=$SECONDS
-  rm -rf "$dir.tmp"
+  local m
+  for m in dev/shm sys proc; do umount -l "$dir.tmp/$m" 2> /dev/null || true; done # a failed earlier attempt
+  rm -rf --one-file-system "$dir.tmp"
   mkdir -p "$ROOT"
   debootstrap --variant=minbase "$suite" "$dir.tmp" "$MIRROR" > "$ROOT/$suite-debootstrap.log" 2>&1 \
     || { tail -20 "$ROOT/$suite-debootstrap.log"; return 1; }
@@ -84,14 +87,23 @@ run_suite() {
   echo "== $suite: PETSc $petsc: configure, build, ctest"
   in_chroot "$dir" bash -c "set -e; cmake -S /src -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
     cmake --build /build -j $JOBS
-    cd /build && ctest -j $JOBS --output-on-failure"
+    cd /build && ctest -j $JOBS --output-on-failure ${CTEST_ARGS:-}"
 }
 
 failed=()
+# Missing chroots are made in parallel (mostly waiting on the archive), each in its own process with its own mounts.
+pids=()
 for s in "${SUITES[@]}"; do
+  ( trap cleanup EXIT; ensure_chroot "$s" ) &
+  pids+=($!)
+done
+ready=()
+for i in "${!SUITES[@]}"; do
+  if wait "${pids[$i]}"; then ready+=("${SUITES[$i]}"); else failed+=("${SUITES[$i]}(setup)"); fi
+done
+[ "$mode" = setup ] && ready=()
+for s in "${ready[@]}"; do
   t0=$SECONDS
-  if ! ensure_chroot "$s"; then failed+=("$s(setup)"); continue; fi
-  [ "$mode" = setup ] && continue
   if run_suite "$s"; then
     echo "== $s: PASSED ($((SECONDS - t0)) s)"
   else
