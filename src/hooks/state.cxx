@@ -182,7 +182,7 @@ PetscBool tsRestoreSolutionOnly = PETSC_FALSE;
 
 /* TSARKIMEX starts a step from the stage slopes of the previous one: the last stage's slope (YdotI[s-1]) becomes the
    first-same-as-last slope, and, for fully implicit methods with an explicit first stage, the initial guess of the
-   nonlinear solve for that slope after TSRestartStep() (PETSc 3.22+; 3.18 recomputes it without a guess). A restored
+   nonlinear solve for that slope after TSRestartStep() (PETSc 3.25 does; 3.18 recomputes it without a guess). A restored
    step that starts from another guess converges to another round-off, so the slope is state of the step. PETSc has no
    accessor for it: the first members of the private TS_ARKIMEX (tableau, Y, YdotI, the same from 3.18 to 3.25) are
    mirrored, and used only when TSGetStages() returns the same Y. NULL when there is no such slope. */
