@@ -7,7 +7,8 @@
 #
 # Must run before project(): it sets CMAKE_C_COMPILER / CMAKE_CXX_COMPILER to PETSc's MPI compilers unless the user
 # chose compilers. Defines: PETSC_ROOT, PETSC_VARIABLES, PETSC_INCLUDE_DIRS, PETSC_LIBRARY_DIR, PETSC_LIBRARY_NAME,
-# PETSC_VERSION, PETSC_MPIEXEC, PETSC_HAVE_HDF5.
+# PETSC_VERSION, PETSC_MPIEXEC, PETSC_HAVE_HDF5,
+# PETSC_HDF5_LIBRARY_NAMES (HDF5's C library names on PETSc's link line).
 
 if(NOT PETSC_DIR AND DEFINED ENV{PETSC_DIR})
   set(PETSC_DIR "$ENV{PETSC_DIR}")
@@ -57,10 +58,14 @@ _petsc_var(MPIEXEC PETSC_MPIEXEC)
 _petsc_var(PETSC_LIB_BASIC _petsc_lib_basic)
 _petsc_var(PETSC_EXTERNAL_LIB_BASIC _petsc_external_libs)
 set(PETSC_EXTERNAL_LIBRARY_DIRS)
+set(PETSC_HDF5_LIBRARY_NAMES)
 separate_arguments(_petsc_ext_list UNIX_COMMAND "${_petsc_external_libs}")
 foreach(_l IN LISTS _petsc_ext_list)
   if(_l MATCHES "^-L(.*)$")
     list(APPEND PETSC_EXTERNAL_LIBRARY_DIRS "${CMAKE_MATCH_1}")
+  elseif(_l MATCHES "^-l(hdf5[A-Za-z0-9_]*)$" AND NOT _l MATCHES "(_hl|fortran|_cpp)")
+    # HDF5's C library as PETSc links it: hdf5 (bookworm, trixie), hdf5_openmpi (sid), ...
+    list(APPEND PETSC_HDF5_LIBRARY_NAMES "${CMAKE_MATCH_1}")
   endif()
 endforeach()
 

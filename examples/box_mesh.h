@@ -5,6 +5,7 @@
 #define PETSCSNAPSHOT_BOX_MESH_H
 
 #include <petscdmplex.h>
+#include "example_compat.h"
 
 static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodic, const char name[], DM *dm)
 {
@@ -14,11 +15,7 @@ static PetscErrorCode CreateBoxMesh(MPI_Comm comm, PetscInt n, PetscBool periodi
   DM             dist;
 
   PetscFunctionBeginUser;
-#if PETSC_VERSION_LT(3, 22, 0)
-  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, lower, upper, bd, PETSC_TRUE, dm));
-#else
-  PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, lower, upper, bd, PETSC_TRUE, 0, PETSC_FALSE, dm));
-#endif
+  PetscCall(ExampleCreateBoxMesh(comm, 2, faces, lower, upper, bd, dm));
   { /* a deterministic partition, so that a mesh made again is laid out the same: simple, unless
        -petscpartitioner_type asks for another */
     PetscPartitioner part;

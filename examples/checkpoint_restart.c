@@ -110,7 +110,7 @@ static PetscErrorCode MatchesReference(Sim *s, PetscBool *match)
     PetscCall(DMSwarmRestoreField(s->sw, DMSwarmField_pid, NULL, NULL, (void **)&pid));
     PetscCall(DMSwarmRestoreField(s->sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
   } else same = PETSC_FALSE;
-  PetscCall(MPIU_Allreduce(&same, match, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(&same, match, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PETSC_COMM_WORLD));
   PetscCall(PetscSnapshotDestroy(&ref));
   PetscCall(PetscFree2(xs, pids));
   PetscCall(VecDestroy(&u));

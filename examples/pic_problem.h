@@ -7,6 +7,7 @@
 #include <petscdmplex.h>
 #include <petscdmswarm.h>
 #include <petscsf.h>
+#include "example_compat.h"
 
 /* Put ppc x ppc particles in every local cell, on a regular sub-grid around the centroid, cell size h (DMSwarm's own
    regular layout supports only simplices in PETSc 3.18). */
@@ -15,13 +16,16 @@ static PetscErrorCode SwarmSeedCells(DM sw, DM mesh, PetscInt ppc, PetscReal h)
   PetscInt   cStart, cEnd, n, p = 0;
   PetscReal *x;
   PetscInt  *cell;
+  const char *cellid;
 
   PetscFunctionBeginUser;
+  PetscCall(DMGetCoordinatesLocalSetUp(mesh)); /* a DMRefine()d mesh has only global coordinates (PETSc 3.25) */
+  PetscCall(ExampleSwarmCellIdField(sw, &cellid));
   PetscCall(DMPlexGetHeightStratum(mesh, 0, &cStart, &cEnd));
   n = (cEnd - cStart) * ppc * ppc;
   PetscCall(DMSwarmSetLocalSizes(sw, n, 16));
   PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
+  PetscCall(DMSwarmGetField(sw, cellid, NULL, NULL, (void **)&cell));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscReal vol, centroid[3];
     PetscCall(DMPlexComputeCellGeometryFVM(mesh, c, &vol, centroid, NULL));
@@ -32,7 +36,7 @@ static PetscErrorCode SwarmSeedCells(DM sw, DM mesh, PetscInt ppc, PetscReal h)
         cell[p]      = c;
       }
   }
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cell));
+  PetscCall(DMSwarmRestoreField(sw, cellid, NULL, NULL, (void **)&cell));
   PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
   PetscFunctionReturn(0);
 }
@@ -114,6 +118,7 @@ static PetscErrorCode SwarmPlaced(DM sw, DM mesh, PetscBool *placed)
   PetscInt           n, dim, cStart, cEnd, nfound;
   PetscReal         *x;
   PetscInt          *cellid, *located;
+  const char        *cellidName;
   const PetscInt    *foundAt;
   Vec                pos;
   PetscSF            sf = NULL; /* DMLocatePoints() takes a non-NULL SF as guesses */
@@ -134,11 +139,12 @@ static PetscErrorCode SwarmPlaced(DM sw, DM mesh, PetscBool *placed)
   PetscCall(PetscSFDestroy(&sf));
   PetscCall(VecDestroy(&pos));
   PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, NULL, NULL, (void **)&x));
-  PetscCall(DMSwarmGetField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cellid));
+  PetscCall(ExampleSwarmCellIdField(sw, &cellidName));
+  PetscCall(DMSwarmGetField(sw, cellidName, NULL, NULL, (void **)&cellid));
   for (PetscInt p = 0; p < n; p++) *placed = (PetscBool)(*placed && located[p] >= cStart && located[p] < cEnd && cellid[p] == located[p]);
-  PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_cellid, NULL, NULL, (void **)&cellid));
+  PetscCall(DMSwarmRestoreField(sw, cellidName, NULL, NULL, (void **)&cellid));
   PetscCall(PetscFree(located));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, placed, 1, MPIU_BOOL, MPI_LAND, PetscObjectComm((PetscObject)sw)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, placed, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PetscObjectComm((PetscObject)sw)));
   PetscFunctionReturn(0);
 }
 

@@ -194,6 +194,9 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBo
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);
 
+/* DMSwarm fields, declared for a PETSc whose private DMSwarm layout petsc-snapshot does not recognise */
+PETSC_EXTERN PetscErrorCode PetscSnapshotSwarmSetFields(DM, PetscInt, const char *const[], const size_t[]);
+
 /* Moving meshes: make PETSc forget geometry computed from old coordinates */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMInvalidateGeometry(DM);
 

@@ -14,7 +14,8 @@ sections = {"interface": "The PetscSnapshot object", "hooks": "DM state and hook
 def pages():
     out = {}
     for path in sorted(list((root / "include").rglob("*.h")) + list((root / "src").rglob("*.cxx"))):
-        area = "include" if path.parts[-2] == "include" and "src" not in path.parts else path.relative_to(root / "src").parts[0]
+        rel = path.relative_to(root).parts  # relative: the checkout may itself live under a directory named src
+        area = "include" if rel[0] == "include" else rel[1]
         for m in block.finditer(path.read_text()):
             text = m.group(2).strip("\n")
             para = []

@@ -82,7 +82,7 @@ static PetscErrorCode CopyEqual(Sim *s, Copy *c, PetscBool *equal)
   PetscCall(VecBitwiseEqual(now.u, c->u, &eu));
   PetscCall(PopulationEqual(&now.particles, &c->particles, &ep));
   *equal = (PetscBool)(eu && ep && !memcmp(&now.counters, &c->counters, sizeof(Counters)) && now.t == c->t && now.step == c->step);
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PETSC_COMM_WORLD));
   PetscCall(VecDestroy(&now.u));
   PetscCall(PopulationFree(&now.particles));
   PetscFunctionReturn(0);

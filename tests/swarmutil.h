@@ -15,8 +15,39 @@ typedef struct {
 } UserInfo;
 
 /* The fields every test swarm has, pid first (global fingerprints sort on it). */
-static const char *const swarmFields[] = {DMSwarmField_pid, DMSwarmPICField_coor, DMSwarmField_rank, DMSwarmPICField_cellid, "velocity", "tag", "flags", "serial", "info"};
+/* SWARM_CELLID stands for the swarm's cell-id field, whose name depends on the PETSc version (example_compat.h). */
+#define SWARM_CELLID "DMSwarm_cellid"
+static const char *const swarmFields[] = {DMSwarmField_pid, DMSwarmPICField_coor, DMSwarmField_rank, SWARM_CELLID, "velocity", "tag", "flags", "serial", "info"};
 #define NSWARMFIELDS 9
+
+/* The registered name of a field of swarmFields[] */
+static PetscErrorCode FieldName(DM sw, const char name[], const char **real)
+{
+  PetscFunctionBeginUser;
+  *real = name;
+  if (!strcmp(name, SWARM_CELLID)) PetscCall(ExampleSwarmCellIdField(sw, real));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode GetField(DM sw, const char name[], void *data)
+{
+  const char *real;
+
+  PetscFunctionBeginUser;
+  PetscCall(FieldName(sw, name, &real));
+  PetscCall(DMSwarmGetField(sw, real, NULL, NULL, (void **)data));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode RestoreField(DM sw, const char name[], void *data)
+{
+  const char *real;
+
+  PetscFunctionBeginUser;
+  PetscCall(FieldName(sw, name, &real));
+  PetscCall(DMSwarmRestoreField(sw, real, NULL, NULL, (void **)data));
+  PetscFunctionReturn(0);
+}
 
 /* Variants of the field set, for refusal tests */
 typedef enum {
@@ -39,6 +70,7 @@ static PetscErrorCode FieldBytes(DM sw, const char name[], size_t *bytes)
     *bytes = sizeof(UserInfo);
     PetscFunctionReturn(0);
   }
+  PetscCall(FieldName(sw, name, &name));
   PetscCall(DMSwarmGetField(sw, name, &bs, &type, &data));
   PetscCall(DMSwarmRestoreField(sw, name, &bs, &type, &data));
   PetscCall(PetscDataTypeGetSize(type, &tsize));
@@ -132,9 +164,9 @@ static PetscErrorCode PopulationGet(DM sw, Population *pop)
     size_t b;
     void  *data;
     PetscCall(FieldBytes(sw, swarmFields[f], &b));
-    PetscCall(DMSwarmGetField(sw, swarmFields[f], NULL, NULL, &data));
+    PetscCall(GetField(sw, swarmFields[f], &data));
     if (pop->n) PetscCall(PetscMemcpy(pop->bytes + off, data, b * pop->n));
-    PetscCall(DMSwarmRestoreField(sw, swarmFields[f], NULL, NULL, &data));
+    PetscCall(RestoreField(sw, swarmFields[f], &data));
     off += b * pop->n;
   }
   PetscFunctionReturn(0);
@@ -152,7 +184,7 @@ static PetscErrorCode PopulationEqual(const Population *a, const Population *b, 
 {
   PetscFunctionBeginUser;
   *equal = (a->n == b->n && a->size == b->size && !memcmp(a->bytes, b->bytes, a->size)) ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -202,9 +234,9 @@ static PetscErrorCode GlobalSetGetFields(DM sw, const char *const names[], int n
   PetscCall(PetscMalloc(set->row * n + 1, &local));
   for (int f = 0; f < nfields; f++) {
     char *data;
-    PetscCall(DMSwarmGetField(sw, names[f], NULL, NULL, (void **)&data));
+    PetscCall(GetField(sw, names[f], &data));
     for (PetscInt p = 0; p < n; p++) PetscCall(PetscMemcpy(local + p * set->row + off, data + p * fb[f], fb[f]));
-    PetscCall(DMSwarmRestoreField(sw, names[f], NULL, NULL, (void **)&data));
+    PetscCall(RestoreField(sw, names[f], &data));
     off += fb[f];
   }
   PetscCall(DMSwarmGetSize(sw, &set->N));
@@ -245,7 +277,7 @@ static PetscErrorCode GlobalSetEqual(const GlobalSet *a, const GlobalSet *b, Pet
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   *equal = PETSC_FALSE;
   if (rank == 0) *equal = (a->N == b->N && a->row == b->row && !memcmp(a->rows, b->rows, a->row * a->N)) ? PETSC_TRUE : PETSC_FALSE;
-  PetscCallMPI(MPI_Bcast(equal, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(equal, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -260,7 +292,7 @@ static PetscErrorCode GlobalSetUniqueIds(const GlobalSet *set, PetscBool *unique
   if (rank == 0)
     for (PetscInt i = 1; i < set->N; i++)
       if (!memcmp(set->rows + (i - 1) * set->row, set->rows + i * set->row, sizeof(PetscInt64))) *unique = PETSC_FALSE;
-  PetscCallMPI(MPI_Bcast(unique, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(unique, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -331,7 +363,7 @@ static PetscErrorCode Advect(DM sw, Flow *fl, PetscReal dt, PetscReal *maxMove)
   PetscFunctionBeginUser;
   PetscCall(DMSwarmGetLocalSize(sw, &n));
   PetscCall(DMSwarmGetField(sw, "DMSwarmPIC_coor", NULL, NULL, (void **)&x));
-  PetscCall(DMSwarmGetField(sw, "DMSwarm_cellid", NULL, NULL, (void **)&cell));
+  PetscCall(GetField(sw, SWARM_CELLID, &cell));
   for (PetscInt p = 0; p < n; p++) {
     PetscScalar *vals = NULL;
     PetscInt     sz;
@@ -347,7 +379,7 @@ static PetscErrorCode Advect(DM sw, Flow *fl, PetscReal dt, PetscReal *maxMove)
     x[2 * p + 1] += dt * v[1];
     mv = PetscMax(mv, dt * PetscSqrtReal(v[0] * v[0] + v[1] * v[1]));
   }
-  PetscCall(DMSwarmRestoreField(sw, "DMSwarm_cellid", NULL, NULL, (void **)&cell));
+  PetscCall(RestoreField(sw, SWARM_CELLID, &cell));
   PetscCall(DMSwarmRestoreField(sw, "DMSwarmPIC_coor", NULL, NULL, (void **)&x));
   PetscCall(DMSwarmMigrate(sw, PETSC_TRUE));
   if (maxMove) PetscCall(MPIU_Allreduce(&mv, maxMove, 1, MPIU_REAL, MPI_MAX, PetscObjectComm((PetscObject)sw)));

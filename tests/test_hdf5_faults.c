@@ -29,7 +29,7 @@ static PetscErrorCode ExistsAll(const char file[], PetscBool *exists)
 {
   PetscFunctionBeginUser;
   *exists = rank == 0 ? Exists(file) : PETSC_FALSE;
-  PetscCallMPI(MPI_Bcast(exists, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(exists, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -256,7 +256,7 @@ static PetscErrorCode SameAsCopy(Sim *s, Copy *c, PetscBool *equal)
   PetscCall(TSGetTime(s->heat.ts, &t));
   PetscCall(TSGetStepNumber(s->heat.ts, &step));
   if (memcmp(&s->counters, &c->counters, sizeof(Counters)) || t != c->t || step != c->step) *equal = PETSC_FALSE;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -315,7 +315,7 @@ static PetscErrorCode Sweep(void)
     PetscCall(PetscPopErrorHandler());
     if (ierr && verbose) {
       const char *text;
-      char       *msg = NULL;
+      ExampleErrorText msg = NULL;
       PetscCall(PetscErrorMessage(ierr, &text, &msg));
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  byte %ld bit 0x%02x: %s\n", at, (unsigned)mask, msg ? msg : text));
     }
@@ -381,7 +381,7 @@ static PetscErrorCode Names(void)
     link    = H5Lexists(f, "/entries/fluid%2F50%25mesh", H5P_DEFAULT) > 0 ? PETSC_TRUE : PETSC_FALSE;
     H5Fclose(f);
   }
-  PetscCallMPI(MPI_Bcast(&link, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(&link, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
   PetscCall(TestCheck(PETSC_COMM_WORLD, link, "its entry is one escaped link, /entries/fluid%2F50%25mesh"));
   {
     PetscSnapshot fresh;

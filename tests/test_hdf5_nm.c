@@ -12,7 +12,7 @@ static const char help[] = "Restarts for every writer x reader rank count and pa
 #include "hdf5sim.h"
 #include "state_fingerprint.h"
 
-/* The fields of a particle that do not depend on where it lives (pid first); DMSwarm_rank and DMSwarm_cellid do. */
+/* The fields of a particle that do not depend on where it lives (pid first); DMSwarm_rank and the cell-id field do. */
 static const char *const placementFree[] = {DMSwarmField_pid, DMSwarmPICField_coor, "velocity", "tag", "flags", "serial", "info"};
 #define NPLACEMENTFREE 7
 
@@ -211,7 +211,7 @@ static PetscErrorCode CheckRestored(const char what[], Sim *s, const Reference *
   }
   eq = PETSC_FALSE;
   if (rank == 0) eq = (PetscBool)(now.nsol == ref->nsol && !memcmp(now.sol, ref->sol, 3 * sizeof(double) * ref->nsol));
-  PetscCallMPI(MPI_Bcast(&eq, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(&eq, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
   PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the solution at every vertex (sorted by position) equals the writer's, bitwise", what));
   PetscCall(TestCheck(PETSC_COMM_WORLD, eq, msg));
   PetscCall(GlobalSetEqual(&now.particles, &ref->particles, &eq));
@@ -245,8 +245,8 @@ static PetscErrorCode SameCountSelfBuilt(PetscSnapshot ckpt, const char part[], 
   ierr = PetscSnapshotRestore(ckpt, mine.heat.dm);
   PetscCall(PetscPopErrorHandler());
   if (ierr) {
-    const char *text;
-    char       *specific;
+    const char      *text;
+    ExampleErrorText specific;
     PetscCall(PetscErrorMessage(ierr, &text, &specific));
     PetscCall(VecBitwiseEqual(mine.heat.u, keep, &untouched));
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s: refused, naming the partition, nothing written", with));

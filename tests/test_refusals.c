@@ -110,11 +110,7 @@ int main(int argc, char **argv)
     PetscInt         cStart, cEnd, *sizes, *points;
     PetscInt         faces[2] = {4, 4};
 
-#if PETSC_VERSION_LT(3, 22, 0)
-    PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, &serial));
-#else
-    PetscCall(DMPlexCreateBoxMesh(comm, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, 0, PETSC_FALSE, &serial));
-#endif
+    PetscCall(ExampleCreateBoxMesh(comm, 2, faces, NULL, NULL, NULL, &serial));
     PetscCall(DMPlexGetHeightStratum(serial, 0, &cStart, &cEnd));
     PetscCall(PetscMalloc2(size, &sizes, cEnd - cStart + 1, &points));
     for (PetscMPIInt r = 0; r < size; r++) { /* simple: the first (ncells % size) ranks get one more */

@@ -1,6 +1,7 @@
 static const char help[] = "DMSwarm snapshots: every field of every particle captured and rebuilt exactly after scribbling,\n"
                            "migration, added, removed and lost particles; bit-identical PIC continuation; the cell DM comes\n"
-                           "along; refusals for changed field sets, checked-out fields and a changed cell DM.\n";
+                           "along; refusals for changed field sets, checked-out fields and a changed cell DM; a declared field list when the\n"
+                           "private DMSwarm layout is not recognised.\n";
 
 #include "swarmutil.h"
 
@@ -209,6 +210,45 @@ static PetscErrorCode TestView(PetscSnapshot snap)
   PetscFunctionReturn(0);
 }
 
+/* A PETSc whose private DMSwarm layout petsc-snapshot does not recognise (pretended with
+   -snapshot_swarm_test_unknown_layout): capture refuses, naming PetscSnapshotSwarmSetFields(); with the fields declared
+   there, swarms are captured and rebuilt exactly through the public API alone. */
+static PetscErrorCode TestDeclaredFields(DM mesh)
+{
+  DM            sw;
+  PetscSnapshot snap;
+  State         s0;
+  const char   *names[NSWARMFIELDS];
+  size_t        bytes[NSWARMFIELDS];
+
+  PetscFunctionBeginUser;
+  PetscCall(CreateSwarm(mesh, 2, SWARM_STANDARD, &sw));
+  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &snap));
+  PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
+  PetscCall(PetscOptionsSetValue(NULL, "-snapshot_swarm_test_unknown_layout", "1"));
+  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotCapture(snap, sw), "Declare the swarm's fields with PetscSnapshotSwarmSetFields()", "layout not recognised, fields not declared: capture refused naming PetscSnapshotSwarmSetFields()");
+  for (int f = 0; f < NSWARMFIELDS; f++) {
+    PetscCall(FieldName(sw, swarmFields[f], &names[f]));
+    bytes[f] = strcmp(names[f], "info") ? 0 : sizeof(UserInfo);
+  }
+  PetscCall(PetscSnapshotSwarmSetFields(sw, NSWARMFIELDS, names, NULL));
+  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotCapture(snap, sw), "\"info\" is a user struct; give its size in bytes", "declared fields: a user struct without its size refused");
+  PetscCall(PetscSnapshotSwarmSetFields(sw, NSWARMFIELDS, names, bytes));
+  PetscCall(StateGet(sw, &s0));
+  PetscCall(PetscSnapshotCapture(snap, sw));
+  PetscCall(SwarmFill(sw, 11));
+  PetscCall(ShiftParticles(sw, 0.4));
+  PetscCall(DMSwarmMigrate(sw, PETSC_TRUE));
+  PetscCall(DMSwarmAddNPoints(sw, 5));
+  PetscCall(PetscSnapshotRestore(snap, sw));
+  PetscCall(ExpectState(sw, &s0, "declared fields (layout not recognised): after scribbling, migration and added particles"));
+  PetscCall(PetscOptionsClearValue(NULL, "-snapshot_swarm_test_unknown_layout"));
+  PetscCall(StateFree(&s0));
+  PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(DMDestroy(&sw));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   DM            mesh, sw;
@@ -229,6 +269,7 @@ int main(int argc, char **argv)
   PetscCall(TestContinuation(snap, mesh, sw));
   PetscCall(TestRefusals(snap, mesh, sw));
   PetscCall(TestView(snap));
+  PetscCall(TestDeclaredFields(mesh));
 
   PetscCall(PetscSnapshotDestroy(&snap));
   PetscCall(VecDestroy(&weights));

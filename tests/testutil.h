@@ -5,6 +5,7 @@
 #define PETSCSNAPSHOT_TESTUTIL_H
 
 #include <petscsnapshot.h>
+#include "example_compat.h"
 #include <string.h>
 
 static PetscInt testPassed = 0, testFailed = 0;
@@ -15,7 +16,7 @@ static PetscErrorCode TestCheck(MPI_Comm comm, PetscBool cond, const char what[]
   PetscBool all = cond;
 
   PetscFunctionBeginUser;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &all, 1, MPIU_BOOL, MPI_LAND, comm));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &all, 1, EXAMPLE_MPI_BOOL, MPI_LAND, comm));
   if (all) testPassed++;
   else testFailed++;
   PetscCall(PetscPrintf(comm, "%s: %s\n", all ? "ok" : "FAIL", what));
@@ -40,7 +41,7 @@ static PetscErrorCode VecBitwiseEqual(Vec a, Vec b, PetscBool *equal)
     PetscCall(VecRestoreArrayRead(a, &xa));
     PetscCall(VecRestoreArrayRead(b, &xb));
   }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, MPIU_BOOL, MPI_LAND, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, equal, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
 }
 
@@ -59,7 +60,7 @@ static PetscErrorCode TestVecEqual(Vec a, Vec b, const char what[])
   do { \
     PetscErrorCode ierr_t_; \
     const char    *text_t_; \
-    char          *msg_t_ = NULL; \
+    ExampleErrorText msg_t_ = NULL; \
     PetscBool      ok_t_; \
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); \
     ierr_t_ = (call); \
@@ -99,7 +100,7 @@ static PetscErrorCode TestViewContains(PetscSnapshot snap, const char file[], co
       }
     if (!ok) PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", text));
   }
-  PetscCallMPI(MPI_Bcast(&ok, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(&ok, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
   PetscCall(TestCheck(PETSC_COMM_WORLD, ok, what));
   PetscFunctionReturn(0);
 }

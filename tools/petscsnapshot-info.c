@@ -7,6 +7,7 @@ static const char help[] = "petscsnapshot-info: print the metadata and inventory
 #include <petscsys.h>
 #include <hdf5.h>
 #include "../src/storage/hdf5/topologychecksum.h"
+#include "compat.h" /* HDF5 version differences */
 #include <string.h>
 #include <xxhash.h>
 
@@ -103,7 +104,7 @@ static herr_t VerifyEntry(hid_t entries, const char *name, const H5L_info_t *inf
 {
   hid_t group = H5Gopen2(entries, name, H5P_DEFAULT);
 
-  if (group < 0 || H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VerifyDataset, (void *)name) < 0) {
+  if (group < 0 || PetscSnapshotH5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VerifyDataset, (void *)name) < 0) {
     printf("  BAD  /entries/%s cannot be read\n", name);
     verifyBad++;
   }
@@ -251,7 +252,7 @@ static herr_t PrintEntry(hid_t entries, const char *name, const H5L_info_t *info
   if (H5Aexists(group, "dm_type") > 0) PrintAttribute(group, "dm_type", "    ");
   if (H5Aexists(group, "comm_size") > 0) PrintAttribute(group, "comm_size", "    ");
   if (H5Aexists(group, "captures") > 0) PrintAttribute(group, "captures", "    ");
-  H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, PrintDataset, NULL);
+  PetscSnapshotH5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, PrintDataset, NULL);
   H5Gclose(group);
   return 0;
 }

@@ -61,6 +61,9 @@ static PetscErrorCode RefreshLabelStrata(DM dm)
 static PetscErrorCode CaptureCoordinates(PetscSnapshotRecord rec, DM dm, void *)
 {
   PetscFunctionBegin;
+  /* collective: a DM with only global coordinates (DMRefine() of a DMPlex in PETSc 3.25) gets local ones */
+  PetscCall(DMGetCoordinatesLocalSetUp(dm));
+  PetscCall(DMGetCellCoordinatesLocalSetUp(dm));
   for (const CoordinateKind &k : coordinateKinds) {
     Vec c;
 
@@ -86,6 +89,8 @@ static PetscErrorCode CheckCoordinates(PetscSnapshotRecord rec, DM dm, void *)
     if (captured) PetscCall(PetscSnapshotRecordRefuse(rec, "%s of a DM of type %s are stored per rank: they can be restored only on the %d ranks that captured them", k.what, rec->entry->dmType.c_str(), rec->entry->commSize));
   }
   if (redistributed) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DMGetCoordinatesLocalSetUp(dm)); /* collective, as in CaptureCoordinates() */
+  PetscCall(DMGetCellCoordinatesLocalSetUp(dm));
   for (const CoordinateKind &k : coordinateKinds) {
     Vec       c;
     PetscBool captured;
@@ -127,7 +132,7 @@ static PetscErrorCode RestoreCoordinates(PetscSnapshotRecord rec, DM dm, void *)
     changed = PETSC_TRUE;
   }
   /* the decision must be the same on every rank: invalidation is collective */
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &changed, 1, MPIU_BOOL, MPI_LOR, PetscObjectComm((PetscObject)dm)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &changed, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LOR, PetscObjectComm((PetscObject)dm)));
   if (changed) PetscCall(PetscSnapshotDMInvalidateGeometry(dm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -280,7 +280,7 @@ static PetscErrorCode CheckLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
   }
   /* every rank takes the same path from here */
   all = same ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &all, 1, MPIU_BOOL, MPI_LAND, comm));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &all, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LAND, comm));
   if (all) PetscFunctionReturn(PETSC_SUCCESS);
   if (isplex && rec->snap->ops->checkmesh) { /* the storage can match points through the file (LoadDM) */
     std::string problem;

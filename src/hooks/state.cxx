@@ -223,6 +223,36 @@ static PetscErrorCode RestoreSubDM(PetscSnapshotRecord, const char[], PetscObjec
 /* ---- TS: the clock (time, time step, time of the previous step), the step number, the solution */
 PetscBool tsRestoreSolutionOnly = PETSC_FALSE;
 
+/* TSARKIMEX starts a step from the stage slopes of the previous one: the last stage's slope (YdotI[s-1]) becomes the
+   first-same-as-last slope, and, for fully implicit methods with an explicit first stage, the initial guess of the
+   nonlinear solve for that slope after TSRestartStep() (PETSc 3.25 does; 3.18 recomputes it without a guess). A restored
+   step that starts from another guess converges to another round-off, so the slope is state of the step. PETSc has no
+   accessor for it: the first members of the private TS_ARKIMEX (tableau, Y, YdotI, the same from 3.18 to 3.25) are
+   mirrored, and used only when TSGetStages() returns the same Y. NULL when there is no such slope. */
+static PetscErrorCode ARKIMEXLastSlope(TS ts, Vec *slope)
+{
+  struct MirrorARKIMEX {
+    void *tableau;
+    Vec  *Y;
+    Vec  *YdotI;
+  };
+  PetscBool      isark;
+  PetscInt       ns = 0;
+  Vec           *Y  = nullptr;
+  MirrorARKIMEX *ark;
+
+  PetscFunctionBegin;
+  *slope = nullptr;
+  PetscCall(PetscObjectTypeCompare((PetscObject)ts, TSARKIMEX, &isark));
+  if (!isark || !ts->data) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(TSGetStages(ts, &ns, &Y));
+  ark = static_cast<MirrorARKIMEX *>(ts->data);
+  if (ns < 1 || !Y || ark->Y != Y || !ark->YdotI || !ark->YdotI[ns - 1]) PetscFunctionReturn(PETSC_SUCCESS);
+  if (((PetscObject)ark->YdotI[ns - 1])->classid != VEC_CLASSID) PetscFunctionReturn(PETSC_SUCCESS);
+  *slope = ark->YdotI[ns - 1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode CaptureTS(PetscSnapshotRecord rec, const char name[], PetscObject obj)
 {
   TS        ts       = (TS)obj;
@@ -233,6 +263,11 @@ static PetscErrorCode CaptureTS(PetscSnapshotRecord rec, const char name[], Pets
   PetscCall(PetscSnapshotRecordPutArray(rec, name, PETSC_REAL, 3, 1, clock));
   PetscCall(PetscSnapshotRecordPutArray(rec, Part(name, "step").c_str(), PETSC_INT, 1, 1, &step));
   if (ts->vec_sol) PetscCall(CaptureVec(rec, Part(name, "solution").c_str(), (PetscObject)ts->vec_sol));
+  {
+    Vec slope;
+    PetscCall(ARKIMEXLastSlope(ts, &slope));
+    if (slope) PetscCall(PetscSnapshotRecordPutVec(rec, Part(name, "arkimex_slope").c_str(), slope));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -252,6 +287,18 @@ static PetscErrorCode CheckTS(PetscSnapshotRecord rec, const char name[], PetscO
   PetscCall(PetscSnapshotRecordGetInfo(rec, solution.c_str(), &found, nullptr));
   if (ts->vec_sol) PetscCall(CheckVec(rec, solution.c_str(), (PetscObject)ts->vec_sol, whatSolution.c_str()));
   else if (found) PetscCall(PetscSnapshotRecordRefuse(rec, "%s had a solution at capture and has none now", what));
+  {
+    Vec         slope;
+    PetscBool   redistributed;
+    Part        slopeName(name, "arkimex_slope");
+    std::string whatSlope;
+
+    PetscCall(RecordRedistributed(rec, &redistributed));
+    PetscCall(ARKIMEXLastSlope(ts, &slope));
+    PetscCall(PetscSnapshotRecordGetInfo(rec, slopeName.c_str(), &found, nullptr));
+    PetscCallCXX(whatSlope = std::string(what) + " (its ARKIMEX slope)");
+    if (slope && found && !redistributed) PetscCall(PetscSnapshotRecordCheckVec(rec, slopeName.c_str(), slope, whatSlope.c_str()));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -272,6 +319,15 @@ static PetscErrorCode RestoreTS(PetscSnapshotRecord rec, const char name[], Pets
   PetscCall(TSSetStepNumber(ts, step));
   /* multistep history (TSBDF) and first-same-as-last stages (TSRK) belong to another state now: restart */
   PetscCall(TSRestartStep(ts));
+  { /* except what a restarted ARKIMEX step starts from (see ARKIMEXLastSlope()); only where captured per rank */
+    Vec       slope;
+    PetscBool found, redistributed;
+
+    PetscCall(RecordRedistributed(rec, &redistributed));
+    PetscCall(ARKIMEXLastSlope(ts, &slope));
+    PetscCall(PetscSnapshotRecordGetInfo(rec, Part(name, "arkimex_slope").c_str(), &found, nullptr));
+    if (slope && found && !redistributed) PetscCall(PetscSnapshotRecordGetVec(rec, Part(name, "arkimex_slope").c_str(), slope));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

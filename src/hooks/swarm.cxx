@@ -20,7 +20,7 @@ static std::string RecordName(const char field[])
 static PetscErrorCode CellDM(DM sw, DM *cell)
 {
   PetscFunctionBegin;
-  PetscCall(DMSwarmGetCellDM(sw, cell));
+  PetscCall(PetscSnapshotSwarmGetCellDM(sw, cell));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -113,10 +113,7 @@ static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
     PetscCall(RecordRedistributed(rec, &redistributed));
     if (redistributed) PetscCall(SwarmRedistribute(sw)); /* each rank holds whole writer ranks' particles */
   }
-  { /* a cell sort made before the restore describes another population */
-    DM_Swarm *swarm = (DM_Swarm *)sw->data;
-    if (swarm->sort_context) swarm->sort_context->isvalid = PETSC_FALSE;
-  }
+  PetscCall(PetscSnapshotSwarmInvalidateSort(sw)); /* a cell sort made before the restore describes another population */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,16 +1,14 @@
 /* Enumerating the fields of a DMSwarm. PETSc has no public API for it in any version, so we mirror the private
    structs of src/dm/impls/swarm/data_bucket.h (not installed), whose layout is the same from PETSc 3.18 to 3.25.
-   Safety: the build refuses other PETSc versions, and every enumeration is cross-checked against the public API
-   (local size, DMSwarmGetField of a field, the fields PETSc always registers) before anything is read from it. */
+   Safety: every enumeration is checked at run time against the public API (local size, DMSwarmGetField() of every
+   field that is not checked out, the fields PETSc always registers) before it is used; when the check fails (another
+   PETSc), the fields the application declared with PetscSnapshotSwarmSetFields() are used, or capture fails naming
+   that function. */
 #ifndef PETSCSNAPSHOT_SWARMFIELDS_HPP
 #define PETSCSNAPSHOT_SWARMFIELDS_HPP
 
 #include <petscdmswarm.h>
 #include <vector>
-
-#if PETSC_VERSION_LT(3, 18, 0) || PETSC_VERSION_GE(3, 26, 0)
-  #error "petsc-snapshot mirrors PETSc's private DMSwarmDataBucket layout, verified for PETSc 3.18 to 3.25 only. Compare src/dm/impls/swarm/data_bucket.h of this PETSc with src/hooks/swarmfields.hpp, then widen the version range."
-#endif
 
 namespace petscsnapshot
 {

@@ -195,17 +195,19 @@ static PetscErrorCode SetPlacement(DM sw, DM cell, PetscInt dim)
   std::vector<PetscInt>  cells;
   PetscMPIInt            rank;
   PetscInt              *values;
+  const char            *cellid;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sw), &rank));
   PetscCall(DMSwarmGetLocalSize(sw, &n));
   PetscCall(Coordinates(sw, dim, n, x));
   PetscCall(LocateOwned(cell, dim, n, x.data(), cells));
-#if defined(PETSCSNAPSHOT_SWARM_CELLID)
-  PetscCall(DMSwarmGetField(sw, PETSCSNAPSHOT_SWARM_CELLID, nullptr, nullptr, (void **)&values));
-  for (PetscInt p = 0; p < n; p++) values[p] = cells[p];
-  PetscCall(DMSwarmRestoreField(sw, PETSCSNAPSHOT_SWARM_CELLID, nullptr, nullptr, (void **)&values));
-#endif
+  PetscCall(PetscSnapshotSwarmGetCellIdField(sw, &cellid)); /* DMSwarm_cellid, or <cell DM name>_cellid from 3.23 */
+  if (cellid) {
+    PetscCall(DMSwarmGetField(sw, cellid, nullptr, nullptr, (void **)&values));
+    for (PetscInt p = 0; p < n; p++) values[p] = cells[p];
+    PetscCall(DMSwarmRestoreField(sw, cellid, nullptr, nullptr, (void **)&values));
+  }
   PetscCall(DMSwarmGetField(sw, DMSwarmField_rank, nullptr, nullptr, (void **)&values));
   for (PetscInt p = 0; p < n; p++) values[p] = rank;
   PetscCall(DMSwarmRestoreField(sw, DMSwarmField_rank, nullptr, nullptr, (void **)&values));
@@ -221,7 +223,7 @@ PetscErrorCode SwarmRedistribute(DM sw)
   std::vector<PetscMPIInt> dest;
 
   PetscFunctionBegin;
-  PetscCall(DMSwarmGetCellDM(sw, &cell));
+  PetscCall(PetscSnapshotSwarmGetCellDM(sw, &cell));
   if (cell) PetscCall(PetscObjectTypeCompare((PetscObject)cell, DMPLEX, &isplex));
   if (!isplex) PetscFunctionReturn(PETSC_SUCCESS); /* no mesh to place particles by: each keeps its dealt share */
   PetscCall(DMGetDimension(cell, &dim));

@@ -224,7 +224,7 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
     PetscBool foreign = (it != snap->entries->end() && it->second.dmId != ((PetscObject)dm)->id) ? PETSC_TRUE : PETSC_FALSE;
 
     /* ids differ only if rank-local objects differ, so reduce */
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, MPIU_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
     PetscCheck(!foreign, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONG,
                "PetscSnapshotCapture: the snapshot already holds a different DM named \"%s\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", name);
     if (it == snap->entries->end()) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
@@ -257,7 +257,7 @@ static PetscErrorCode CheckCellDMFirst(PetscSnapshot snap, DM dm, Entry &entry, 
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMSWARM, &isswarm));
   if (!isswarm) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(DMSwarmGetCellDM(dm, &cell));
+  PetscCall(PetscSnapshotSwarmGetCellDM(dm, &cell));
   if (!cell) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(CheckTree(snap, cell, rec.depth + 1, plan, visited, &rec)); /* the swarm hook names it again: seen */
   PetscCall(PetscObjectGetName((PetscObject)cell, &cellName));

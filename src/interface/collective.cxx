@@ -41,7 +41,7 @@ PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::stri
 std::string ErrorText(PetscErrorCode ierr)
 {
   const char *generic  = nullptr;
-  char       *specific = nullptr;
+  PetscSnapshotErrorText specific = nullptr;
 
   if (PetscErrorMessage(ierr, &generic, &specific)) return "error " + std::to_string((int)ierr);
   if (specific && specific[0]) return specific;

@@ -112,8 +112,8 @@ static PetscErrorCode GuardName(DM dm, std::string *name)
 /* Does obj hold a reference to dm? Then composing it on dm would make a cycle that PETSc never collects. */
 static PetscErrorCode ReferencesDM(PetscObject obj, DM dm, PetscBool *refs)
 {
-  char     *name = nullptr;
-  PetscBool skip, is;
+  PetscSnapshotObjectListName name = nullptr;
+  PetscBool                   skip, is;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectListReverseFind(obj->olist, (PetscObject)dm, &name, &skip));
@@ -125,7 +125,7 @@ static PetscErrorCode ReferencesDM(PetscObject obj, DM dm, PetscBool *refs)
     PetscCall(PetscObjectTypeCompare(obj, DMSWARM, &is));
     if (is) {
       DM cell;
-      PetscCall(DMSwarmGetCellDM((DM)obj, &cell));
+      PetscCall(PetscSnapshotSwarmGetCellDM((DM)obj, &cell));
       *refs = cell == dm ? PETSC_TRUE : PETSC_FALSE;
     }
   }

@@ -189,7 +189,7 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
 {
   char      typeName[256];
-  PetscBool set;
+  PetscBool set, view;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -198,7 +198,7 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
                               ((PetscObject)snap)->type_name ? ((PetscObject)snap)->type_name : PETSCSNAPSHOTMEMORY, typeName, sizeof(typeName), &set));
   if (set) PetscCall(PetscSnapshotSetType(snap, typeName));
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
-  PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", nullptr));
+  PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
   PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);

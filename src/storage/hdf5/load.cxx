@@ -205,7 +205,7 @@ PetscErrorCode LoadEntries(LoadContext &lc, hid_t fid)
       e.commSize = ranks;
       e.captures = captures;
       lc.fingerprint = XXH3_64bits_withSeed(link.data(), link.size(), lc.fingerprint);
-      if (H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc) < 0 && lc.problem.empty()) PetscCallCXX(lc.problem = "group /entries/" + link + " cannot be read (corrupt file)");
+      if (PetscSnapshotH5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc) < 0 && lc.problem.empty()) PetscCallCXX(lc.problem = "group /entries/" + link + " cannot be read (corrupt file)");
       if (!lc.problem.empty()) PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
