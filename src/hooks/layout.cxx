@@ -182,7 +182,7 @@ static const char fingerprintHigh[] = "topology and partition fingerprint (high 
 
 static PetscErrorCode PlexLayout(DM dm, Layout *layout)
 {
-  PetscInt pStart, pEnd, depth, cStart, cEnd, vStart, vEnd, fp[2];
+  PetscInt pStart, pEnd, depth, cStart, cEnd, vStart, vEnd, fp[2] = {0, 0};
 
   PetscFunctionBegin;
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
