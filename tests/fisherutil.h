@@ -149,4 +149,24 @@ static PetscErrorCode FisherDestroy(Fisher *f)
   PetscFunctionReturn(0);
 }
 
+/* The tests' stage check: a stage that changes u by more than limit anywhere is rejected, and the step halved. */
+static PetscErrorCode StageChangeAtMost(TS ts, Vec Y, PetscReal limit, PetscBool *accept)
+{
+  Vec       u, d;
+  PetscReal change, h;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetSolution(ts, &u));
+  PetscCall(VecDuplicate(u, &d));
+  PetscCall(VecWAXPY(d, -1.0, u, Y));
+  PetscCall(VecNorm(d, NORM_INFINITY, &change));
+  PetscCall(VecDestroy(&d));
+  *accept = change <= limit ? PETSC_TRUE : PETSC_FALSE;
+  if (!*accept) {
+    PetscCall(TSGetTimeStep(ts, &h));
+    PetscCall(TSSetTimeStep(ts, h / 2));
+  }
+  PetscFunctionReturn(0);
+}
+
 #endif

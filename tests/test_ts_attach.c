@@ -18,20 +18,8 @@ static PetscErrorCode UserPreStage(TS ts, PetscReal t)
 /* Rejects any stage that changes u by more than 0.02 and halves the step: every method retries. */
 static PetscErrorCode CheckStage(TSAdapt adapt, TS ts, PetscReal t, Vec Y, PetscBool *accept)
 {
-  Vec       u, d;
-  PetscReal change, h;
-
   PetscFunctionBeginUser;
-  PetscCall(TSGetSolution(ts, &u));
-  PetscCall(VecDuplicate(u, &d));
-  PetscCall(VecWAXPY(d, -1.0, u, Y));
-  PetscCall(VecNorm(d, NORM_INFINITY, &change));
-  PetscCall(VecDestroy(&d));
-  *accept = change <= 0.02 ? PETSC_TRUE : PETSC_FALSE;
-  if (!*accept) {
-    PetscCall(TSGetTimeStep(ts, &h));
-    PetscCall(TSSetTimeStep(ts, h / 2));
-  }
+  PetscCall(StageChangeAtMost(ts, Y, 0.02, accept));
   PetscFunctionReturn(0);
 }
 

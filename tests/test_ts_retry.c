@@ -43,20 +43,8 @@ static PetscErrorCode PostStage(TS ts, PetscReal t, PetscInt stage, Vec *Y)
 /* A user check: a stage that changes u by more than 0.05 anywhere is rejected and retried with half the step. */
 static PetscErrorCode CheckStage(TSAdapt adapt, TS ts, PetscReal t, Vec Y, PetscBool *accept)
 {
-  Vec       u, d;
-  PetscReal change, h;
-
   PetscFunctionBeginUser;
-  PetscCall(TSGetSolution(ts, &u));
-  PetscCall(VecDuplicate(u, &d));
-  PetscCall(VecWAXPY(d, -1.0, u, Y));
-  PetscCall(VecNorm(d, NORM_INFINITY, &change));
-  PetscCall(VecDestroy(&d));
-  *accept = change <= 0.05 ? PETSC_TRUE : PETSC_FALSE;
-  if (!*accept) {
-    PetscCall(TSGetTimeStep(ts, &h));
-    PetscCall(TSSetTimeStep(ts, h / 2));
-  }
+  PetscCall(StageChangeAtMost(ts, Y, 0.05, accept));
   PetscFunctionReturn(0);
 }
 
