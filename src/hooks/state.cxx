@@ -16,6 +16,7 @@ static const char statePrefix[] = "state/";
 
 struct StateKind {
   const char *className;
+  const char *what; /* how messages call it */
   PetscErrorCode (*capture)(PetscSnapshotRecord, const char[], PetscObject);
   PetscErrorCode (*check)(PetscSnapshotRecord, const char[], PetscObject, const char[]);
   PetscErrorCode (*restore)(PetscSnapshotRecord, const char[], PetscObject);
@@ -420,11 +421,11 @@ static PetscErrorCode RestoreUser(PetscSnapshotRecord rec, const char name[], Pe
 }
 
 static const StateKind stateKinds[] = {
-  {"Vec",            CaptureVec,    CheckVec,    RestoreVec   },
-  {"IS",             CaptureIS,     CheckIS,     RestoreIS    },
-  {"DM",             CaptureSubDM,  CheckSubDM,  RestoreSubDM },
-  {"TS",             CaptureTS,     CheckTS,     RestoreTS    },
-  {"PetscContainer", CaptureUser,   CheckUser,   RestoreUser  },
+  {"Vec",            "Vec",        CaptureVec,    CheckVec,    RestoreVec   },
+  {"IS",             "IS",         CaptureIS,     CheckIS,     RestoreIS    },
+  {"DM",             "DM",         CaptureSubDM,  CheckSubDM,  RestoreSubDM },
+  {"TS",             "TS",         CaptureTS,     CheckTS,     RestoreTS    },
+  {"PetscContainer", "user state", CaptureUser,   CheckUser,   RestoreUser  }, /* bytes or callbacks */
 };
 
 /* The declared object under key and its kind; a refusal (and kind NULL) when there is none or it is not supported. */
@@ -506,10 +507,10 @@ static PetscErrorCode CheckState(PetscSnapshotRecord rec, DM dm, void *)
     if (!kind) PetscFunctionReturn(PETSC_SUCCESS);
     PetscCall(PetscSnapshotRecordGetInfo(rec, name, &found, nullptr));
     if (!found) {
-      PetscCall(PetscSnapshotRecordRefuse(rec, "%s \"%s\" is declared now but was not declared at capture", kind->className, key));
+      PetscCall(PetscSnapshotRecordRefuse(rec, "%s \"%s\" is declared now but was not declared at capture", kind->what, key));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
-    PetscCallCXX(what = std::string(kind->className) + " \"" + key + "\"");
+    PetscCallCXX(what = std::string(kind->what) + " \"" + key + "\"");
     PetscCall(kind->check(rec, name, obj, what.c_str()));
     PetscFunctionReturn(PETSC_SUCCESS);
   }));
