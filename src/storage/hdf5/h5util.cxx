@@ -154,6 +154,15 @@ PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *va
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+/* Open a file on this rank alone, so that closing it closes every object HDF5 still holds in it. */
+static hid_t OpenAlone(const std::string &file, unsigned mode)
+{
+  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+
+  if (fapl.valid()) (void)H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+  return H5Fopen(file.c_str(), mode, fapl.valid() ? (hid_t)fapl : H5P_DEFAULT);
+}
+
 /* Rank 0 opens the complete file alone, computes the checksum of its /topologies tree and stores it at the root. */
 PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file)
 {
@@ -164,13 +173,10 @@ PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file)
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
     H5Quiet  quiet;
-    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    hid_t    f = -1;
+    hid_t    f   = OpenAlone(file, H5F_ACC_RDWR);
     uint64_t sum = 0;
     int      rc;
 
-    if (fapl.valid()) (void)H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
-    f = H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl);
     if (f < 0) lf.Fail("cannot reopen " + file + " to seal its /topologies", PETSC_ERR_FILE_WRITE);
     else {
       rc = PetscSnapshotTopologiesChecksum(f, &sum);
@@ -196,13 +202,10 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
     H5Quiet  quiet;
-    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    hid_t    f = -1;
+    hid_t    f   = OpenAlone(file, H5F_ACC_RDONLY);
     uint64_t sum = 0, stored = 0;
     int      rc;
 
-    if (fapl.valid()) (void)H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
-    f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl);
     if (f < 0) lf.Fail(file + " cannot be opened to verify its /topologies");
     else {
       rc = PetscSnapshotTopologiesChecksum(f, &sum);
