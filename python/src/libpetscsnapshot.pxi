@@ -37,7 +37,6 @@ cdef extern from "petscsnapshot.h" nogil:
     ctypedef PetscErrorCode (*PetscSnapshotStateSizeFn)(void *, size_t *)
     ctypedef PetscErrorCode (*PetscSnapshotStateCaptureFn)(void *, size_t, void *)
     ctypedef PetscErrorCode (*PetscSnapshotStateRestoreFn)(void *, size_t, const void *)
-    ctypedef PetscErrorCode (*PetscSnapshotDestroyFn)(void *)
 
     PetscErrorCode PetscSnapshotInitializePackage()
     PetscErrorCode PetscSnapshotCreate(MPI_Comm, PetscSnapshot *)
@@ -67,7 +66,7 @@ cdef extern from "petscsnapshot.h" nogil:
     PetscErrorCode PetscSnapshotDMGetStateKeys(PetscDM, PetscInt *, const char **[])
     PetscErrorCode PetscSnapshotDMGetState(PetscDM, const char[], PetscObject *)
     PetscErrorCode PetscSnapshotDMAddStateBytes(PetscDM, const char[], void *, size_t, PetscInt)
-    PetscErrorCode PetscSnapshotDMAddStateCallbacks(PetscDM, const char[], PetscInt, PetscSnapshotStateSizeFn, PetscSnapshotStateCaptureFn, PetscSnapshotStateRestoreFn, void *, PetscSnapshotDestroyFn)
+    PetscErrorCode PetscSnapshotDMAddStateCallbacks(PetscDM, const char[], PetscInt, PetscSnapshotStateSizeFn, PetscSnapshotStateCaptureFn, PetscSnapshotStateRestoreFn, void *, PetscErrorCode (*)(void *))
 
     PetscErrorCode PetscSnapshotSetTS(PetscSnapshot, PetscTS)
     PetscErrorCode PetscSnapshotTSSetFromOptions(PetscTS, PetscSnapshot *)

@@ -118,10 +118,16 @@ def test_bound_methods_do_not_keep_their_object_alive():
     model.x = 7
     snap.restore(mesh)
     assert model.x == 1
-    del model, mesh
+    del model
     gc.collect()
     assert ref() is None
+    try:  # the methods' object is gone: the capture fails (on every rank) naming it
+        snap.capture(mesh)
+        raise AssertionError("capture with a dead bound method succeeded")
+    except PETSc.Error as e:
+        assert "ReferenceError" in str(e) and "is gone" in str(e)
     snap.destroy()
+    mesh.destroy()
 
 
 def test_context_manager_destroys():

@@ -45,6 +45,11 @@ def test_everything_roundtrips(stype):
     assert ps.getStateKeys(mesh) == ["u", "particles", "params", "history", "counter"]
     assert ps.getState(mesh, "params") is params
     assert ps.getState(mesh, "history") is hist
+    assert isinstance(ps.getState(mesh, "particles"), PETSc.DMSwarm) and ps.getState(mesh, "particles").handle == sw.handle
+    assert isinstance(ps.getState(mesh, "u"), PETSc.Vec) and ps.getState(mesh, "u").handle == u.handle
+    assert ps.getState(mesh, "nothing") is None
+    with pytest.raises(ValueError):
+        hist.resize(100)  # the declaration holds the array: NumPy will not move its bytes
 
     with ps.Snapshot().create(COMM) as snap:
         snap.setType(stype)
