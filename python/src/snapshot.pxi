@@ -69,12 +69,14 @@ cdef class Snapshot(Object):
         self._valid()
         cdef bytes p = _tobytes(prefix) if prefix is not None else None
         CHKERR(PetscSnapshotSetOptionsPrefix(self.snap, <const char *>p if p is not None else NULL))
+        return self
 
     def appendOptionsPrefix(self, prefix):
         """Append to the options prefix (C: ``PetscSnapshotAppendOptionsPrefix()``)."""
         self._valid()
         cdef bytes p = _tobytes(prefix)
         CHKERR(PetscSnapshotAppendOptionsPrefix(self.snap, p))
+        return self
 
     def getOptionsPrefix(self):
         """The options prefix, or None (C: ``PetscSnapshotGetOptionsPrefix()``)."""
@@ -94,6 +96,7 @@ cdef class Snapshot(Object):
         """Set up the type (the default is memory) (C: ``PetscSnapshotSetUp()``). Collective."""
         self._valid()
         CHKERR(PetscSnapshotSetUp(self.snap))
+        return self
 
     def view(self, Viewer viewer=None):
         """Print what the snapshot holds, per DM and array, on ``viewer`` (default: stdout of the snapshot's
@@ -136,6 +139,7 @@ cdef class Snapshot(Object):
         """Skip copying Vecs whose object state shows them unchanged (C: ``PetscSnapshotSetSkipUnchanged()``)."""
         self._valid()
         CHKERR(PetscSnapshotSetSkipUnchanged(self.snap, PETSC_TRUE if flag else PETSC_FALSE))
+        return self
 
     def getSkipUnchanged(self):
         """C: ``PetscSnapshotGetSkipUnchanged()``."""
@@ -157,6 +161,7 @@ cdef class Snapshot(Object):
         """Take every step of the attached TS twice and compare (C: ``PetscSnapshotSetTestRestep()``)."""
         self._valid()
         CHKERR(PetscSnapshotSetTestRestep(self.snap, PETSC_TRUE if flag else PETSC_FALSE))
+        return self
 
     def getTSCounts(self):
         """``(retries, checks, mismatches)``: rejected steps rolled back, steps taken twice by the restep check, and
