@@ -135,3 +135,27 @@ def test_bad_declarations_raise_python_errors():
         ps.addState(mesh, "a#b", np.zeros(2))                    # the C API's key rules
     assert ps.getStateKeys(mesh) == []
     mesh.destroy()
+
+
+def test_hdf5_keep_and_restore_latest():
+    import glob
+    import os
+    base = "py_keep_np%d" % COMM.getSize()
+    if COMM.getRank() == 0:
+        for f in glob.glob(base + "-*.h5"):
+            os.remove(f)
+    COMM.barrier()
+    mesh = make_mesh()
+    u = make_field(mesh)
+    ps.addState(mesh, "u", u)
+    snap = ps.Snapshot().create(COMM).setType("hdf5").setHDF5FileName(base + ".h5").setHDF5Keep(2)
+    for k in range(3):
+        u.shift(1.0)
+        snap.capture(mesh)
+    last = u.getArray().copy()
+    assert sorted(glob.glob(base + "-*.h5")) == [base + "-000002.h5", base + "-000003.h5"]
+    u.set(0.0)
+    snap.restore(mesh)  # from the latest file
+    assert everywhere(same_bytes(u.getArray(), last))
+    for o in (snap, u, mesh):
+        o.destroy()
