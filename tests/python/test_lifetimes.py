@@ -134,3 +134,20 @@ def test_context_manager_destroys():
     with ps.Snapshot().create(COMM) as snap:
         assert snap.getRefCount() == 1
     assert snap.handle == 0
+
+
+def test_ts_set_from_options():
+    mesh = make_mesh()
+    ts = PETSc.TS().create(COMM)
+    ts.setDM(mesh)
+    ts.setOptionsPrefix("opt_")
+    assert ps.tsSetFromOptions(ts) is None          # not asked for
+    opts = PETSc.Options()
+    opts["opt_ts_snapshot"] = True
+    snap = ps.tsSetFromOptions(ts)
+    del opts["opt_ts_snapshot"]
+    assert isinstance(snap, ps.Snapshot) and snap.getOptionsPrefix() == "opt_ts_"
+    assert snap.getRefCount() == 2                  # the TS's reference and this object's
+    snap.destroy()
+    ts.destroy()                                    # releases the TS's reference
+    mesh.destroy()
