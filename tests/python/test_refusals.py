@@ -103,3 +103,18 @@ def test_unpicklable_at_capture():
     assert "pickle" in msg.lower() and ("detected on rank %d" % LAST) in msg
     snap.destroy()
     mesh.destroy()
+
+
+def test_pickled_object_with_another_version_is_refused():
+    mesh = make_mesh()
+    params = {"rate": 1.0}
+    ps.addState(mesh, "params", params, version=1)
+    snap = ps.Snapshot().create(COMM)
+    snap.capture(mesh)
+    params["rate"] = 2.0
+    ps.addState(mesh, "params", params, version=2)  # the application's parameters changed meaning
+    msg = raised_everywhere(lambda: snap.restore(mesh))
+    assert "params" in msg and "schema version 2 now but 1" in msg
+    assert params == {"rate": 2.0}                  # nothing written
+    snap.destroy()
+    mesh.destroy()
