@@ -72,7 +72,9 @@ def test_everything_roundtrips(stype):
         counter.n[:] = [4, 5, 6]
         assert not same_bytes(coords(mesh), want["coords"])
 
+        inner = params.history
         snap.restore(mesh)
+        assert params.history is not inner and params.history == [0.5]  # the object inside is the unpickled copy
         assert everywhere(same_bytes(coords(mesh), want["coords"]))
         assert everywhere(same_bytes(u.getArray(), want["u"]))
         got = swarm_fields(sw)
