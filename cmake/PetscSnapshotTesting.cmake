@@ -37,3 +37,26 @@ function(petscsnapshot_add_mpi_test)
       FAIL_REGULAR_EXPRESSION "FAIL:;[0-9]+ bytes [A-Za-z_]+\\(\\) (line|at)")
   endforeach()
 endfunction()
+
+# The Python tests and examples: pytest (or a script) under mpiexec with the interpreter that built the module, the
+# module on PYTHONPATH and PETSc's leak check through PETSC_OPTIONS. Nothing is registered when the module is skipped.
+# petscsnapshot_add_python_test(NAME name COMMAND file-or-pytest-args... RANKS ... [WORKING_DIRECTORY dir] [LABELS ...])
+function(petscsnapshot_add_python_test)
+  if(NOT TARGET petscsnapshot_python)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "NAME;WORKING_DIRECTORY" "COMMAND;RANKS;LABELS" ${ARGN})
+  if(NOT T_WORKING_DIRECTORY)
+    set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  file(MAKE_DIRECTORY ${T_WORKING_DIRECTORY})
+  foreach(np IN LISTS T_RANKS)
+    set(tname "${T_NAME}_np${np}")
+    add_test(NAME ${tname} COMMAND ${_mpiexec} -n ${np} ${PETSCSNAPSHOT_PYTHON_EXECUTABLE} ${T_COMMAND}
+      WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+    set_tests_properties(${tname} PROPERTIES
+      ENVIRONMENT "${PETSCSNAPSHOT_TEST_ENV};PYTHONPATH=${PETSCSNAPSHOT_PYTHON_BUILD_DIR};PETSC_OPTIONS=-malloc_debug -malloc_dump"
+      PROCESSORS ${np} TIMEOUT 300 LABELS "python;${T_LABELS}"
+      FAIL_REGULAR_EXPRESSION "FAIL:;[0-9]+ bytes [A-Za-z_]+\\(\\) (line|at)")
+  endforeach()
+endfunction()

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
-PACKAGES=(petsc-dev hdf5-tools cmake g++ make pkg-config openmpi-bin libxxhash-dev)
+PACKAGES=(petsc-dev hdf5-tools cmake g++ make pkg-config openmpi-bin libxxhash-dev
+  python3-petsc4py cython3 python3-numpy python3-mpi4py python3-pytest python3-dev) # the second line: the Python module
 
 # OpenMPI refuses to run as root without these; tests at 3-4 ranks on 2 cores need oversubscription.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1

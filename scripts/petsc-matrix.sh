@@ -17,7 +17,8 @@ SRC=$(pwd)
 ROOT=${PETSC_MATRIX_ROOT:-/work/chroots}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 JOBS=${JOBS:-$(nproc)}
-PACKAGES=(petsc-dev cmake g++ make pkg-config openmpi-bin hdf5-tools libxxhash-dev python3)
+PACKAGES=(petsc-dev cmake g++ make pkg-config openmpi-bin hdf5-tools libxxhash-dev python3
+  python3-petsc4py cython3 python3-numpy python3-mpi4py python3-pytest python3-dev) # the second line: the Python module
 
 case "$ROOT" in "$SRC"|"$SRC"/*) echo "PETSC_MATRIX_ROOT must be outside the repository" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "petsc-matrix.sh needs root (chroot, debootstrap)" >&2; exit 2; }
@@ -54,6 +55,17 @@ ensure_chroot() {
   local suite=$1 dir=$ROOT/$1
   if [ -f "$dir/.petsc-matrix-ready" ]; then
     echo "== $suite: reusing $dir"
+    # packages added to PACKAGES since the chroot was made
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+      in_chroot "$dir" dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "== $suite: installing ${missing[*]}"
+    mount_fs "$dir"
+    in_chroot "$dir" apt-get -o Acquire::Check-Valid-Until=false update -qq
+    in_chroot "$dir" apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends \
+      "${missing[@]}" > "$ROOT/$suite-apt.log" 2>&1 || { tail -20 "$ROOT/$suite-apt.log"; return 1; }
     return 0
   fi
   echo "== $suite: creating $dir (debootstrap, then ${PACKAGES[*]})"
