@@ -144,7 +144,8 @@ static PetscErrorCode BeginStep(TS ts, Attachment *att, PetscBool wrapped)
   att->ptime   = ts->ptime;
   att->reject  = ts->reject;
   att->rolled  = 0;
-  att->started = PETSC_TRUE;
+  att->started  = PETSC_TRUE;
+  att->lazyOpen = wrapped ? PETSC_FALSE : PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -233,6 +234,13 @@ PetscErrorCode TSAttachTakeStep(TS ts, Attachment *att)
   /* a step that ends rejected (ts->reason < 0) was not retried after its last rejection */
   unrolled = (ts->reject - start) - att->rolled - (ts->reason < 0 && ts->reject > start ? 1 : 0);
   PetscCheck(unrolled <= 0, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshot attached to a TS of type %s: %" PetscInt_FMT " rejected attempt(s) of step %" PetscInt_FMT " were retried without TSPreStage() being called before the retry, so the snapshot could not roll them back; this TS type is not supported by PetscSnapshotSetTS() (see docs/ts.md)", ((PetscObject)ts)->type_name, unrolled, ts->steps);
+  if (ts->reason < 0 && att->started && att->steps == ts->steps && att->ptime == ts->ptime) {
+    /* a failed step (TSSSP overwrites the solution before its stage check rejects): leave the start of the step, so
+       that an application that catches the failure and steps again retries from it */
+    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " failed (%s): its start restored\n", ts->steps, TSConvergedReasons[ts->reason]));
+    PetscCall(TSAttachRestoreStart(att, ts, PETSC_TRUE));
+    att->snap->retries++;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -260,9 +268,10 @@ static PetscErrorCode StepWithSnapshot(TS ts)
     PetscCall(TSAttachTakeStep(ts, att));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  if (ts->steprollback && att->started && att->steps == ts->steps && att->ptime == ts->ptime) {
-    /* TSRollBack() undid the step that began here (snap holds its start): restore it whole, keep the new clock */
-    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " was rolled back with TSRollBack(): its start restored\n", ts->steps));
+  if ((ts->steprollback || att->lazyOpen) && att->started && att->steps == ts->steps && att->ptime == ts->ptime) {
+    /* TSRollBack() undid the step that began here (snap holds its start), or that step began without the step wrapper
+       (the type was set after attaching) and failed: restore it whole, keep the new clock */
+    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " was rolled back with TSRollBack() or failed: its start restored\n", ts->steps));
     PetscCall(TSAttachRestoreStart(att, ts, PETSC_TRUE));
     att->snap->retries++;
     att->havePrev = PETSC_FALSE; /* the previous step was undone: nothing between steps to check */
@@ -327,6 +336,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscSnapshotValid(snap, 1);
   PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: argument 2 is not a TS");
   PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
+  PetscCheck(!((PetscObject)ts)->type_name || ts->ops->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshotSetTS: TS type %s has no step function (it runs its own TSSolve() loop): its rejected steps cannot be rolled back, not supported", ((PetscObject)ts)->type_name);
   PetscCall(TSAttachEnsureDeclared(ts));
   PetscCall(GetAttachment(ts, &att));
   if (att) { /* attached already: the new snapshot replaces the old one */

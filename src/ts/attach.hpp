@@ -26,6 +26,7 @@ struct Attachment {
   PetscBool     lost    = PETSC_FALSE; /* the check-stage found this step unwatched (both other anchors were replaced) */
   PetscInt      lostReject = 0;        /* ts->reject when it did */
   PetscBool     started = PETSC_FALSE; /* snap holds the start of the step that began at (steps, ptime) */
+  PetscBool     lazyOpen = PETSC_FALSE; /* ... which began without the step wrapper, whose end nobody saw */
   PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
   PetscBool     retaking = PETSC_FALSE; /* restep check: the previous step is being taken again through TSStep() */
   PetscBool     havePrev = PETSC_FALSE; /* restep check: snap holds the start of the previous step */
