@@ -142,7 +142,7 @@ static PetscErrorCode Setup(TSType type, AttachPoint at, PetscSnapshot snap, Pro
   PetscCall(TSGetAdapt(p->ts, &adapt));
   if (!strcmp(type, TSROSW) || !strcmp(type, TSALPHA) || !strcmp(type, TSALPHA2)) { /* a stage check rejects every attempt of rosw and alpha (docs/ts.md); alpha2 changes too little */
     PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
-    PetscCall(TSSetTolerances(p->ts, 1e-6, NULL, 1e-6, NULL));
+    PetscCall(TSSetTolerances(p->ts, 1e-4, NULL, 1e-4, NULL));
   } else {
     PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
     PetscCall(TSAdaptSetCheckStage(adapt, !strcmp(type, TSSSP) ? CheckStep : CheckStage));

@@ -316,8 +316,11 @@ using namespace petscsnapshot;
   (yours too) and the method's step function; each re-installs the others, so `TSSetType()`, `TSSetPreStage()`,
   `TSAdaptSetCheckStage()`, `TSReset()` or `TSSetSolution()` afterwards keep it working. A rejected attempt that cannot
   be rolled back (a method retrying without calling `TSPreStage()`, or both `TSSetType()` and `TSSetPreStage()` after
-  attaching) is an error, never a silent retry. Calling it again with another snapshot replaces the snapshot. The
-  `TS` holds a reference to the snapshot; destroying the `TS` releases it.
+  attaching) is an error, never a silent retry. A `TS` type without a step function (`TSGLLE`, which runs its own
+  `TSSolve()` loop) is refused. A step that fails (`TSGetConvergedReason()` < 0) is restored to its start, clock kept,
+  and so is a step undone by `TSRollBack()` (the event handler of `TSSolve()`) before it is taken again. Another `TS`
+  declared on the `DM` (a particle `TS`) is restored whole at a retry, clock included. Calling it again with another
+  snapshot replaces the snapshot. The `TS` holds a reference to the snapshot; destroying the `TS` releases it.
 
   Options Database Key:
 . -snapshot_test_restep - take every step twice from the captured state and report the first captured object whose
@@ -424,9 +427,13 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   name order), for example `DM "mesh" state "ts", DM "mesh" state "ts" (solution)`: the solution, which DM's
   coordinates, which swarm field, which declared state. Every step is taken twice, and both takes start from
   a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
-  stays at first order). When a post-step callback, a monitor or a pre-step callback is set, what `TSSolve()` runs
-  between two steps is checked too: the previous step is taken again followed by `TSPostStep()`, `TSMonitor()` and
-  `TSPreStep()`, and compared with the state of the run. Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
+  stays at first order). When a post-step, post-evaluate or pre-step callback or a monitor is set, what `TSSolve()` runs
+  between two steps is checked too: the previous step is taken again followed by `TSPostEvaluate()`, `TSPostStep()`,
+  `TSMonitor()` and `TSPreStep()`, and compared with the state of the run. Objects composed on the `TS` (a TS, Vec or
+  DM, as PETSc's ex77 composes its particle `TS` under "_SwarmTS") that are not declared are reported, by the name they
+  are composed under, when they change during a step or between steps: no retry or restore rolls them back. Each
+  difference names the lowest rank where it occurs and the index of the first differing value there. Use it while
+  developing. `PetscSnapshotGetTSCounts()` returns the counts.
 
   Level: intermediate
 
@@ -449,9 +456,11 @@ PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot snap, PetscBool flg)
 . snap - the snapshot attached with `PetscSnapshotSetTS()`
 
   Output Parameters:
-+ retries    - rejected steps rolled back before their retry (may be NULL)
++ retries    - rejected steps rolled back before their retry, failed steps restored to their start and steps undone by
+               `TSRollBack()` restored before they were taken again (may be NULL)
 . checks     - steps taken twice by the restep check (may be NULL)
-- mismatches - steps whose two takes differed (may be NULL)
+- mismatches - reports of the restep check: steps whose two takes differed, and undeclared objects composed on the
+               `TS` that changed (may be NULL)
 
   Level: intermediate
 
@@ -477,7 +486,7 @@ PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot snap, PetscInt *retries, P
 . snap - the snapshot attached with `PetscSnapshotSetTS()` and `PetscSnapshotSetTestRestep()`
 
   Output Parameter:
-. first - the arrays that differed, for example `DM "mesh" state "ts" (solution)`; an empty string when no check failed
+. first - the arrays that differed, for example `DM "mesh" state "ts" (solution) from index 3 on rank 1`; an empty string when no check failed
           (owned by the snapshot)
 
   Level: intermediate

@@ -61,6 +61,7 @@ static PetscErrorCode FindUndeclaredComposed(TS ts, std::vector<Composed> *found
   PetscCall(PetscFree(keys));
   PetscCallCXX(known.push_back((PetscObject)ts));
   PetscCallCXX(known.push_back((PetscObject)ts->dm));
+  PetscCallCXX(known.push_back((PetscObject)ts->vec_sol)); /* captured with the TS */
   for (auto *node = reinterpret_cast<MirrorObjectList *>(((PetscObject)ts)->olist); node; node = node->next) {
     PetscObject queried = nullptr, obj = node->obj;
     std::string name;
@@ -100,27 +101,14 @@ static PetscErrorCode DeclareComposed(DM dm, const std::vector<Composed> &compos
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Capture the TS's DM into take, the undeclared composed objects with it. */
-static PetscErrorCode CaptureTake(TS ts, PetscSnapshot take, const std::vector<Composed> &composed)
+/* Capture the TS's DM into take, or restore it from take, the undeclared composed objects with it. */
+static PetscErrorCode WithComposed(TS ts, PetscSnapshot take, const std::vector<Composed> &composed, PetscBool restore)
 {
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(DeclareComposed(ts->dm, composed, PETSC_TRUE));
-  ierr = PetscSnapshotCapture(take, ts->dm);
-  PetscCall(DeclareComposed(ts->dm, composed, PETSC_FALSE));
-  PetscCall(ierr);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Put the state of the first take back, the undeclared composed objects with it. */
-static PetscErrorCode RestoreTake(TS ts, PetscSnapshot take, const std::vector<Composed> &composed)
-{
-  PetscErrorCode ierr;
-
-  PetscFunctionBegin;
-  PetscCall(DeclareComposed(ts->dm, composed, PETSC_TRUE));
-  ierr = PetscSnapshotRestore(take, ts->dm);
+  ierr = restore ? PetscSnapshotRestore(take, ts->dm) : PetscSnapshotCapture(take, ts->dm);
   PetscCall(DeclareComposed(ts->dm, composed, PETSC_FALSE));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -213,7 +201,7 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
       ts->reason = reason;
     } else PetscCall(TSRestartStep(ts));
     PetscCall(TSAttachTakeStep(ts, att));
-    PetscCall(CaptureTake(ts, att->takes[take], composed));
+    PetscCall(WithComposed(ts, att->takes[take], composed, PETSC_FALSE));
     if (take == 0 && !composed.empty()) {
       if (att->haveAfter) PetscCall(ReportComposed(ts, att, 1, 0, start, "between the previous step and this one"));
       PetscCall(CaptureComposed(ts, att, composed, 1));
@@ -224,7 +212,7 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
   att->snap->restepChecks++;
   PetscCall(Report(ts, att, first, start, ""));
   if (!composed.empty()) PetscCall(ReportComposed(ts, att, 0, 1, start, "during the step"));
-  if (!composed.empty()) PetscCall(RestoreTake(ts, att->takes[0], composed));
+  if (!composed.empty()) PetscCall(WithComposed(ts, att->takes[0], composed, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -247,7 +235,7 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
   TSConvergedReason reason = ts->reason;
   PetscInt          reject = ts->reject, retries = att->snap->retries, snesIts = ts->snes_its, kspIts = ts->ksp_its, snesFail = ts->num_snes_failures;
 
-  PetscCall(CaptureTake(ts, att->takes[0], composed));      /* the state now */
+  PetscCall(WithComposed(ts, att->takes[0], composed, PETSC_FALSE));      /* the state now */
   PetscCall(TSAttachRestoreStart(att, ts, PETSC_FALSE)); /* the start of the previous step, clock included */
   start         = ts->ptime;
   att->retaking = PETSC_TRUE;
@@ -264,10 +252,10 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
   PetscCall(TSPostStep(ts));
   PetscCall(TSMonitor(ts, ts->steps, ts->ptime, ts->vec_sol));
   PetscCall(TSPreStep(ts));
-  PetscCall(CaptureTake(ts, att->takes[1], composed));
+  PetscCall(WithComposed(ts, att->takes[1], composed, PETSC_FALSE));
   PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
   PetscCall(Report(ts, att, first, start, " with its post-evaluate, post-step, monitors and the next pre-step"));
-  PetscCall(RestoreTake(ts, att->takes[0], composed)); /* continue from the state of the run */
+  PetscCall(WithComposed(ts, att->takes[0], composed, PETSC_TRUE)); /* continue from the state of the run */
   ts->reason = reason;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
