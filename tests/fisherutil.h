@@ -81,6 +81,60 @@ static PetscErrorCode FisherIFunction(TS ts, PetscReal t, Vec U, Vec Udot, Vec F
   PetscFunctionReturn(0);
 }
 
+/* The exact Jacobian of the implicit form (TSROSW and TSALPHA fail with finite-difference coloring in PETSc 3.18:
+   VecWAXPY with aliased arguments in their SNES function) */
+static PetscErrorCode FisherIJacobianExact(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal shift, Mat J, Mat P, void *ptr)
+{
+  FisherCtx         *ctx = (FisherCtx *)ptr;
+  DM                 da;
+  PetscInt           xs, xm, M;
+  const PetscScalar *u;
+  PetscReal          h, d;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetDM(ts, &da));
+  PetscCall(DMDAGetInfo(da, NULL, &M, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  h = 1.0 / M;
+  d = ctx->D / (h * h);
+  PetscCall(DMDAGetCorners(da, &xs, NULL, NULL, &xm, NULL, NULL));
+  PetscCall(DMDAVecGetArrayRead(da, U, &u));
+  for (PetscInt i = xs; i < xs + xm; i++) {
+    MatStencil  row = {0}, col[3] = {{0}};
+    PetscScalar v[3];
+    row.i    = i;
+    col[0].i = i - 1;
+    col[1].i = i;
+    col[2].i = i + 1;
+    v[0]     = -d;
+    v[1]     = shift + 2 * d - 5.0 * (1 - 2 * u[i]);
+    v[2]     = -d;
+    PetscCall(MatSetValuesStencil(P, 1, &row, 3, col, v, INSERT_VALUES));
+  }
+  PetscCall(DMDAVecRestoreArrayRead(da, U, &u));
+  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+/* A damped second-order form for TSALPHA2: u_tt + u_t = D u_xx + 5 u (1 - u), F = A + V - (D u_xx + reaction) */
+static PetscErrorCode FisherI2Function(TS ts, PetscReal t, Vec U, Vec V, Vec A, Vec F, void *ptr)
+{
+  FisherCtx *ctx = (FisherCtx *)ptr;
+
+  PetscFunctionBeginUser;
+  PetscCall(FisherTerms(ts, U, F, PETSC_TRUE, PETSC_TRUE, ctx));
+  PetscCall(VecAYPX(F, -1.0, A));
+  PetscCall(VecAXPY(F, 1.0, V));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FisherI2Jacobian(TS ts, PetscReal t, Vec U, Vec V, Vec A, PetscReal shiftV, PetscReal shiftA, Mat J, Mat P, void *ptr)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FisherIJacobianExact(ts, t, U, V, shiftV + shiftA, J, P, ptr));
+  PetscFunctionReturn(0);
+}
+
 /* type: TSRK, TSARKIMEX, TSBEULER, TSBDF ...; adapt: NULL keeps the method's default adaptor */
 static PetscErrorCode FisherCreate(MPI_Comm comm, FisherMode mode, TSType type, const char adapt[], PetscReal dt, Fisher *f)
 {
@@ -166,6 +220,20 @@ static PetscErrorCode StageChangeAtMost(TS ts, Vec Y, PetscReal limit, PetscBool
     PetscCall(TSGetTimeStep(ts, &h));
     PetscCall(TSSetTimeStep(ts, h / 2));
   }
+  PetscFunctionReturn(0);
+}
+
+
+/* A check for methods that check their updated solution rather than a stage (TSSSP): a step longer than limit is
+   rejected, and halved. */
+static PetscErrorCode StepAtMost(TS ts, PetscReal limit, PetscBool *accept)
+{
+  PetscReal h;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetTimeStep(ts, &h));
+  *accept = h <= limit ? PETSC_TRUE : PETSC_FALSE;
+  if (!*accept) PetscCall(TSSetTimeStep(ts, h / 2));
   PetscFunctionReturn(0);
 }
 

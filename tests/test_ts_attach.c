@@ -23,6 +23,14 @@ static PetscErrorCode CheckStage(TSAdapt adapt, TS ts, PetscReal t, Vec Y, Petsc
   PetscFunctionReturn(0);
 }
 
+/* TSSSP checks its updated solution, not a stage: steps longer than 0.02 are rejected (the step then fails). */
+static PetscErrorCode CheckStep(TSAdapt adapt, TS ts, PetscReal t, Vec Y, PetscBool *accept)
+{
+  PetscFunctionBeginUser;
+  PetscCall(StepAtMost(ts, 0.02, accept));
+  PetscFunctionReturn(0);
+}
+
 /* A TS type of our own whose step retries a rejected attempt without calling TSPreStage(): not supported. */
 static PetscErrorCode Step_NoPreStage(TS ts)
 {
@@ -68,12 +76,13 @@ typedef struct {
   TS        ts;
   Vec       u;
   Mat       J;
+  Vec       v; /* the velocity, for TSALPHA2 */
   FisherCtx ctx;
 } Problem;
 
 static FisherMode ModeOf(TSType type)
 {
-  if (!strcmp(type, TSEULER) || !strcmp(type, TSRK) || !strcmp(type, "noprestage")) return FISHER_EXPLICIT;
+  if (!strcmp(type, TSEULER) || !strcmp(type, TSRK) || !strcmp(type, TSSSP) || !strcmp(type, TSGLEE) || !strcmp(type, "noprestage")) return FISHER_EXPLICIT;
   if (!strcmp(type, TSARKIMEX)) return FISHER_IMEX;
   return FISHER_IMPLICIT;
 }
@@ -115,14 +124,29 @@ static PetscErrorCode Setup(TSType type, AttachPoint at, PetscSnapshot snap, Pro
     PetscCall(TSSetIFunction(p->ts, NULL, FisherIFunction, &p->ctx));
     PetscCall(TSSetIJacobian(p->ts, p->J, p->J, TSComputeIJacobianDefaultColor, NULL));
   }
+  /* TSROSW and TSALPHA need the exact Jacobian (see test_ts_methods.c); TSALPHA2 a second-order problem */
+  if (!strcmp(type, TSROSW) || !strcmp(type, TSALPHA) || !strcmp(type, TSALPHA2)) PetscCall(TSSetIJacobian(p->ts, p->J, p->J, FisherIJacobianExact, &p->ctx));
+  p->v = NULL;
+  if (!strcmp(type, TSALPHA2)) {
+    PetscCall(TSSetI2Function(p->ts, NULL, FisherI2Function, &p->ctx));
+    PetscCall(TSSetI2Jacobian(p->ts, p->J, p->J, FisherI2Jacobian, &p->ctx));
+    PetscCall(VecDuplicate(p->u, &p->v));
+    PetscCall(VecZeroEntries(p->v));
+  }
   PetscCall(TSSetTimeStep(p->ts, 0.05));
   PetscCall(TSSetMaxTime(p->ts, 0.3));
   PetscCall(TSSetMaxSteps(p->ts, 100000));
   PetscCall(TSSetExactFinalTime(p->ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxStepRejections(p->ts, 100));
+  PetscCall(TSSetErrorIfStepFails(p->ts, PETSC_FALSE)); /* a failed step (TSSSP) is taken again (Run()) */
   PetscCall(TSGetAdapt(p->ts, &adapt));
-  PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
-  PetscCall(TSAdaptSetCheckStage(adapt, CheckStage));
+  if (!strcmp(type, TSROSW) || !strcmp(type, TSALPHA) || !strcmp(type, TSALPHA2)) { /* a stage check rejects every attempt of rosw and alpha (docs/ts.md); alpha2 changes too little */
+    PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
+    PetscCall(TSSetTolerances(p->ts, 1e-4, NULL, 1e-4, NULL));
+  } else {
+    PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
+    PetscCall(TSAdaptSetCheckStage(adapt, !strcmp(type, TSSSP) ? CheckStep : CheckStage));
+  }
   {
     SNES snes;
     KSP  ksp;
@@ -132,10 +156,16 @@ static PetscErrorCode Setup(TSType type, AttachPoint at, PetscSnapshot snap, Pro
     PetscCall(KSPSetType(ksp, KSPPREONLY));
     PetscCall(KSPGetPC(ksp, &pc));
     PetscCall(PCSetType(pc, PCREDUNDANT));
+    if (!strcmp(type, TSIRK)) { /* its KAIJ matrix has no LU in PETSc */
+      PetscCall(KSPSetType(ksp, KSPGMRES));
+      PetscCall(PCSetType(pc, PCNONE));
+      PetscCall(KSPSetTolerances(ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+    }
   }
   PetscCall(TSSetFromOptions(p->ts));
   if (at == AT_AFTER_SETFROMOPTIONS) PetscCall(PetscSnapshotSetTS(snap, p->ts));
-  PetscCall(TSSetSolution(p->ts, p->u));
+  if (p->v) PetscCall(TS2SetSolution(p->ts, p->u, p->v));
+  else PetscCall(TSSetSolution(p->ts, p->u));
   PetscCall(TSSetUp(p->ts));
   if (at == AT_AFTER_SETUP) PetscCall(PetscSnapshotSetTS(snap, p->ts));
   PetscFunctionReturn(0);
@@ -145,25 +175,32 @@ static PetscErrorCode Destroy(Problem *p)
 {
   PetscFunctionBeginUser;
   PetscCall(VecDestroy(&p->u));
+  PetscCall(VecDestroy(&p->v));
   PetscCall(MatDestroy(&p->J));
   PetscCall(TSDestroy(&p->ts));
   PetscCall(DMDestroy(&p->da));
   PetscFunctionReturn(0);
 }
 
-/* Steps to the end with a TSStep loop that grows the step after each success, so that rejections recur. */
+/* Steps to the end with a TSStep loop that grows the step after each success, so that rejections recur; a failed step
+   (TSSSP: a rejection fails the step) is taken again and counted with the rejections. */
 static PetscErrorCode Run(Problem *p, PetscInt *rejections)
 {
-  PetscReal t = 0, h;
+  PetscReal         t = 0, h;
+  PetscInt          failed = 0;
+  TSConvergedReason reason;
 
   PetscFunctionBeginUser;
   while (t < 0.3 - 1e-12) {
     PetscCall(TSStep(p->ts));
+    PetscCall(TSGetConvergedReason(p->ts, &reason));
+    if (reason < 0) failed++;
     PetscCall(TSGetTime(p->ts, &t));
     PetscCall(TSGetTimeStep(p->ts, &h));
     PetscCall(TSSetTimeStep(p->ts, PetscMin(1.6 * h, 0.3 - t > 1e-12 ? 0.3 - t : 1.6 * h)));
   }
   PetscCall(TSGetStepRejections(p->ts, rejections));
+  *rejections += failed;
   PetscFunctionReturn(0);
 }
 
@@ -182,7 +219,8 @@ static PetscErrorCode ExpectRolledBack(PetscSnapshot snap, PetscInt rejections, 
 int main(int argc, char **argv)
 {
   MPI_Comm comm;
-  TSType   methods[] = {TSEULER, TSBEULER, TSRK, TSARKIMEX, TSBDF};
+  /* every method of the table in docs/ts.md */
+  TSType   methods[] = {TSEULER, TSBEULER, TSCN, TSTHETA, TSRK, TSARKIMEX, TSROSW, TSBDF, TSGLEE, TSALPHA, TSALPHA2, TSSSP, TSPSEUDO, TSIRK};
   int      code;
   char     what[256];
 
@@ -203,13 +241,15 @@ int main(int argc, char **argv)
       PetscCall(PetscSnapshotDestroy(&snap)); /* the snapshot before the TS: the TS holds it */
       PetscCall(Run(&p, &rejections));
       PetscCall(PetscSNPrintf(what, sizeof(what), "%s, attached %s, snapshot destroyed before the TS", methods[m], pointName[at]));
-      if (!strcmp(methods[m], TSEULER)) { /* PETSc's TSEULER never rejects a step: every step captured, nothing to roll back */
+      if (!strcmp(methods[m], TSEULER) || !strcmp(methods[m], TSIRK)) { /* PETSc's TSEULER and TSIRK never reject a step: every step captured, nothing to roll back */
         PetscInt captures, steps, retries;
+        /* TSIRK calls neither TSPreStage() nor a stage check: attached before its type is set, no anchor sees a step */
+        PetscBool unseen = (PetscBool)(!strcmp(methods[m], TSIRK) && at == AT_BEFORE_TYPE);
         PetscCall(PetscSnapshotGetCaptureCount(held, &captures));
         PetscCall(PetscSnapshotGetTSCounts(held, &retries, NULL, NULL));
         PetscCall(TSGetStepNumber(p.ts, &steps));
-        PetscCall(PetscStrlcat(what, ": every step captured, no rejection", sizeof(what)));
-        PetscCall(TestCheck(comm, (PetscBool)(steps > 0 && captures == steps && rejections == 0 && retries == 0), what));
+        PetscCall(PetscStrlcat(what, unseen ? ": no rejection, and no step captured (no anchor is called)" : ": every step captured, no rejection", sizeof(what)));
+        PetscCall(TestCheck(comm, (PetscBool)(steps > 0 && captures == (unseen ? 0 : steps) && rejections == 0 && retries == 0), what));
       } else PetscCall(ExpectRolledBack(held, rejections, what));
       PetscCall(Destroy(&p));
     }
@@ -322,6 +362,24 @@ int main(int argc, char **argv)
     PetscCall(Run(&p, &rejections));
     PetscCall(ExpectRolledBack(snap, rejections, "ARKIMEX (default tableau) on TS_EQ_IMPLICIT, whose start-up clones the TS"));
     PetscCall(Destroy(&p));
+    PetscCall(PetscSnapshotDestroy(&snap));
+  }
+
+  /* TSGLLE has no step function (its own TSSolve() loop): refused when attached */
+  {
+    PetscSnapshot snap;
+    TS            ts;
+    DM            da;
+
+    PetscCall(PetscSnapshotCreate(comm, &snap));
+    PetscCall(DMDACreate1d(comm, DM_BOUNDARY_PERIODIC, 48, 1, 1, NULL, &da));
+    PetscCall(DMSetUp(da));
+    PetscCall(TSCreate(comm, &ts));
+    PetscCall(TSSetDM(ts, da));
+    PetscCall(TSSetType(ts, TSGLLE));
+    TestExpectError(comm, PetscSnapshotSetTS(snap, ts), "has no step function", "TSGLLE (no step function, its own TSSolve() loop) is refused when attached");
+    PetscCall(TSDestroy(&ts));
+    PetscCall(DMDestroy(&da));
     PetscCall(PetscSnapshotDestroy(&snap));
   }
 

@@ -10,15 +10,18 @@ static const char help[] = "Measures, for every TS method that can reject a step
 typedef enum {
   EXACT,     /* run with rejections == replay of the accepted steps, bitwise */
   GUESS,     /* may differ by the initial guess PETSc gives a retry: difference at solver tolerance (equality not promised) */
-  NOREJECT   /* the method never rejects a step */
+  NOREJECT,  /* the method never rejects a step */
+  FAILSTEP,  /* a rejection fails the step (no retry in PETSc); the application steps again: == replay, bitwise */
+  NOREPLAY   /* the method chooses every step itself (TSPSEUDO): no replay takes the same steps; retries rolled back */
 } Expect;
-static const char *const expectName[] = {"bit-exact", "exact up to PETSc's initial guess of a retry", "no rejection in PETSc"};
+static const char *const expectName[] = {"bit-exact", "exact up to PETSc's initial guess of a retry", "no rejection in PETSc", "a rejection fails the step; stepping again after it is bit-exact", "no replay possible (the method chooses its steps)"};
 
 typedef struct {
   const char *name;
   FisherMode  mode;
   const char *options; /* for this case's options prefix */
-  PetscBool   check;   /* a stage check rejects stages that change u by more than 0.05 (else: the adaptor's estimate) */
+  int         check;   /* 1: a stage check rejects stages that change u by more than 0.05; 2: steps longer than 0.05 (TSSSP
+                          checks its updated solution, no stage); 0: the adaptor's estimate rejects */
   Expect      expect;
 } Case;
 
@@ -39,43 +42,15 @@ static PetscErrorCode CheckStage(TSAdapt adapt, TS ts, PetscReal t, Vec Y, Petsc
   PetscFunctionReturn(0);
 }
 
-/* The exact Jacobian of the implicit form (TSROSW and TSALPHA fail with finite-difference coloring in PETSc 3.18:
-   VecWAXPY with aliased arguments in their SNES function) */
-static PetscErrorCode FisherIJacobianExact(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal shift, Mat J, Mat P, void *ptr)
+static PetscErrorCode CheckStepSize(TSAdapt adapt, TS ts, PetscReal t, Vec Y, PetscBool *accept)
 {
-  FisherCtx         *ctx = (FisherCtx *)ptr;
-  DM                 da;
-  PetscInt           xs, xm, M;
-  const PetscScalar *u;
-  PetscReal          h, d;
-
   PetscFunctionBeginUser;
-  PetscCall(TSGetDM(ts, &da));
-  PetscCall(DMDAGetInfo(da, NULL, &M, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-  h = 1.0 / M;
-  d = ctx->D / (h * h);
-  PetscCall(DMDAGetCorners(da, &xs, NULL, NULL, &xm, NULL, NULL));
-  PetscCall(DMDAVecGetArrayRead(da, U, &u));
-  for (PetscInt i = xs; i < xs + xm; i++) {
-    MatStencil  row = {0}, col[3] = {{0}};
-    PetscScalar v[3];
-    row.i    = i;
-    col[0].i = i - 1;
-    col[1].i = i;
-    col[2].i = i + 1;
-    v[0]     = -d;
-    v[1]     = shift + 2 * d - 5.0 * (1 - 2 * u[i]);
-    v[2]     = -d;
-    PetscCall(MatSetValuesStencil(P, 1, &row, 3, col, v, INSERT_VALUES));
-  }
-  PetscCall(DMDAVecRestoreArrayRead(da, U, &u));
-  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(StepAtMost(ts, 0.05, accept));
   PetscFunctionReturn(0);
 }
 
 /* mode 0: attached, with rejections (logs the accepted steps); 1: replay of the log, adaptor none; 2: PETSc alone */
-static PetscErrorCode Run(const Case *c, PetscInt idx, int mode, Vec *u, PetscInt *steps, PetscInt *rejections, PetscInt *retries)
+static PetscErrorCode Run(const Case *c, PetscInt idx, int mode, Vec *u, PetscInt *steps, PetscInt *rejections, PetscInt *retries, PetscInt *failed)
 {
   MPI_Comm      comm = PETSC_COMM_WORLD;
   Fisher        f;
@@ -83,6 +58,7 @@ static PetscErrorCode Run(const Case *c, PetscInt idx, int mode, Vec *u, PetscIn
   TSAdapt       adapt;
   PetscReal     t    = 0, T = 0.6;
   PetscOptions  options;
+  Vec           v = NULL; /* the velocity of a second-order problem */
 
   PetscFunctionBeginUser;
   /* the case's options in a database of their own, for the TSSetFromOptions() inside FisherCreate() */
@@ -95,27 +71,44 @@ static PetscErrorCode Run(const Case *c, PetscInt idx, int mode, Vec *u, PetscIn
   PetscCall(TSSetTolerances(f.ts, 1e-6, NULL, 1e-6, NULL));
   /* exact Jacobian: with the colored one, 3.22's fully implicit ARKIMEX fails its first solve (PETSc alone too) */
   if (strstr(c->options, "rosw") || strstr(c->options, "alpha") || strstr(c->options, "fully_implicit")) PetscCall(TSSetIJacobian(f.ts, f.J, f.J, FisherIJacobianExact, &f.ctx));
+  if (strstr(c->options, "alpha2")) {
+    PetscCall(TSSetI2Function(f.ts, NULL, FisherI2Function, &f.ctx));
+    PetscCall(TSSetI2Jacobian(f.ts, f.J, f.J, FisherI2Jacobian, &f.ctx));
+    PetscCall(VecDuplicate(f.u, &v));
+    PetscCall(VecZeroEntries(v));
+    PetscCall(TS2SetSolution(f.ts, f.u, v));
+  }
   PetscCall(TSSetPreStage(f.ts, RecordH));
   PetscCall(TSGetAdapt(f.ts, &adapt));
   if (mode == 1) PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
   else if (c->check) {
     PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
-    PetscCall(TSAdaptSetCheckStage(adapt, CheckStage));
+    PetscCall(TSAdaptSetCheckStage(adapt, c->check == 2 ? CheckStepSize : CheckStage));
   }
   if (mode == 0) {
     PetscCall(PetscSnapshotCreate(comm, &snap));
     PetscCall(PetscSnapshotSetTS(snap, f.ts));
     nLog = 0;
   }
-  for (PetscInt k = 0; t < T && k < 80; k++) { /* at most 80 accepted steps: the 2-rank runs stay short */
+  PetscCall(TSSetErrorIfStepFails(f.ts, PETSC_FALSE)); /* a failed step (FAILSTEP) is taken again, with a smaller step */
+  *failed = 0;
+  for (PetscInt k = 0, attempts = 0; t < T && k < 80 && attempts < 1000; attempts++) { /* at most 80 accepted steps: the 2-rank runs stay short */
+    TSConvergedReason reason;
+
     if (mode == 1) {
       if (k >= nLog) break;
       PetscCall(TSSetTimeStep(f.ts, logH[k]));
     }
+    PetscCall(TSGetTimeStep(f.ts, &lastH)); /* the pre-stage records the step of the last attempt, where it is called */
     PetscCall(TSStep(f.ts));
-    if (mode == 0) {
-      PetscCheck(nLog < MAXSTEPS, comm, PETSC_ERR_PLIB, "too many steps");
-      logH[nLog++] = lastH;
+    PetscCall(TSGetConvergedReason(f.ts, &reason));
+    if (reason < 0) (*failed)++;
+    else {
+      k++;
+      if (mode == 0) {
+        PetscCheck(nLog < MAXSTEPS, comm, PETSC_ERR_PLIB, "too many steps");
+        logH[nLog++] = lastH;
+      }
     }
     PetscCall(TSGetTime(f.ts, &t));
     if (c->check && mode != 1) { /* grow the step after each success, so that rejections recur */
@@ -131,6 +124,7 @@ static PetscErrorCode Run(const Case *c, PetscInt idx, int mode, Vec *u, PetscIn
   *retries = 0;
   if (snap) PetscCall(PetscSnapshotGetTSCounts(snap, retries, NULL, NULL));
   PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(VecDestroy(&v));
   PetscCall(FisherDestroy(&f));
   PetscFunctionReturn(0);
 }
@@ -165,6 +159,12 @@ int main(int argc, char **argv)
     {"glee (default 35), adaptive",               FISHER_EXPLICIT, "-ts_type glee -ts_adapt_type glee",                                 PETSC_FALSE, EXACT},
     {"glee (default 35), stage check",            FISHER_EXPLICIT, "-ts_type glee",                                                     PETSC_TRUE,  EXACT},
     {"alpha, adaptive",                           FISHER_IMPLICIT, "-ts_type alpha -ts_adapt_type basic",                               PETSC_FALSE, EXACT},
+    {"ssp (default rks2), step size check",       FISHER_EXPLICIT, "-ts_type ssp",                                                      2,           FAILSTEP},
+    {"ssp rk104, step size check",                FISHER_EXPLICIT, "-ts_type ssp -ts_ssp_type rk104",                                   2,           FAILSTEP},
+    {"pseudo, stage check",                       FISHER_IMPLICIT, "-ts_type pseudo",                                                   PETSC_TRUE,  NOREPLAY},
+    {"alpha2 (second order), adaptive",           FISHER_IMPLICIT, "-ts_type alpha2 -ts_adapt_type basic",                              PETSC_FALSE, EXACT},
+    {"alpha2 (second order), stage check",        FISHER_IMPLICIT, "-ts_type alpha2",                                                   PETSC_TRUE,  EXACT},
+    {"irk (default gauss), stage check",          FISHER_IMPLICIT, "-ts_type irk -ksp_type gmres -pc_type none -ksp_rtol 1e-12",        PETSC_TRUE,  NOREJECT},
   };
   PetscInt only = -1;
   int      code;
@@ -174,23 +174,29 @@ int main(int argc, char **argv)
   for (PetscInt i = 0; i < (PetscInt)(sizeof(cases) / sizeof(cases[0])); i++) {
     const Case *c = &cases[i];
     Vec         att, rep, own;
-    PetscInt    sa, sr, so, ra, rr, ro, xa, xr, xo;
+    PetscInt    sa, sr, so, ra, rr, ro, xa, xr, xo, fa, fr, fo;
     PetscBool   eq, eqOwn;
     PetscReal   diff, norm;
     char        line[512];
 
     if (only >= 0 && i != only) continue;
-    PetscCall(Run(c, i, 0, &att, &sa, &ra, &xa));
-    PetscCall(Run(c, i, 1, &rep, &sr, &rr, &xr));
-    PetscCall(Run(c, i, 2, &own, &so, &ro, &xo));
+    PetscCall(Run(c, i, 0, &att, &sa, &ra, &xa, &fa));
+    PetscCall(Run(c, i, 1, &rep, &sr, &rr, &xr, &fr));
+    PetscCall(Run(c, i, 2, &own, &so, &ro, &xo, &fo));
     PetscCall(VecBitwiseEqual(att, rep, &eq));
     PetscCall(VecBitwiseEqual(own, rep, &eqOwn));
     PetscCall(VecNorm(rep, NORM_INFINITY, &norm));
     PetscCall(VecAXPY(att, -1.0, rep));
     PetscCall(VecNorm(att, NORM_INFINITY, &diff));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: %" PetscInt_FMT " accepted steps, %" PetscInt_FMT " rejected, %" PetscInt_FMT " rolled back; attached run %s the replay (max difference %.3g relative); PETSc alone %s the replay\n", c->name, sa, ra, xa,
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: %" PetscInt_FMT " accepted steps, %" PetscInt_FMT " rejected, %" PetscInt_FMT " failed, %" PetscInt_FMT " rolled back; attached run %s the replay (max difference %.3g relative); PETSc alone %s the replay\n", c->name, sa, ra, fa, xa,
                           eq ? "EQUALS" : "DIFFERS FROM", (double)(diff / norm), eqOwn ? "equals" : "differs from"));
-    if (c->expect == NOREJECT) {
+    if (c->expect == FAILSTEP) {
+      PetscCall(PetscSNPrintf(line, sizeof(line), "%s: %s (steps failed, none retried inside TSStep, every failed attempt rolled back, equals the replay)", c->name, expectName[c->expect]));
+      PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(ra == 0 && fa > 0 && xa == fa && eq && sa == sr), line));
+    } else if (c->expect == NOREPLAY) {
+      PetscCall(PetscSNPrintf(line, sizeof(line), "%s: steps were rejected and every rejection rolled back (%s)", c->name, expectName[c->expect]));
+      PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(ra > 0 && xa == ra), line));
+    } else if (c->expect == NOREJECT) {
       PetscCall(PetscSNPrintf(line, sizeof(line), "%s: %s (no step rejected, nothing rolled back, equals the replay)", c->name, expectName[c->expect]));
       PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(ra == 0 && xa == 0 && eq), line));
     } else {

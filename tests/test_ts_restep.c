@@ -1,5 +1,5 @@
 static const char help[] = "The restep check (-snapshot_test_restep) covers what TSSolve() runs between steps: state changed only in a\n"
-                           "post-step callback, a monitor or a pre-step callback, from state that is not declared, is reported by\n"
+                           "post-step callback, a post-evaluate callback, a monitor or a pre-step callback, from state that is not declared, is reported by\n"
                            "name; declared, it passes.\n";
 
 #include "fisherutil.h"
@@ -33,6 +33,13 @@ static PetscErrorCode PreStep(TS ts)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode PostEvaluate(TS ts)
+{
+  PetscFunctionBeginUser;
+  PetscCall(Advance());
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Monitor(TS ts, PetscInt step, PetscReal t, Vec u, void *unused)
 {
   PetscFunctionBeginUser;
@@ -44,9 +51,10 @@ typedef enum {
   IN_NOTHING,
   IN_POSTSTEP,
   IN_MONITOR,
-  IN_PRESTEP
+  IN_PRESTEP,
+  IN_POSTEVALUATE
 } Where;
-static const char *const whereName[] = {"no callback", "a post-step callback", "a monitor", "a pre-step callback"};
+static const char *const whereName[] = {"no callback", "a post-step callback", "a monitor", "a pre-step callback", "a post-evaluate callback"};
 
 static PetscErrorCode RunSolve(Where where, PetscBool declareHidden, PetscInt *checks, PetscInt *mismatches, char first[], size_t len)
 {
@@ -64,6 +72,7 @@ static PetscErrorCode RunSolve(Where where, PetscBool declareHidden, PetscInt *c
   if (where == IN_POSTSTEP) PetscCall(TSSetPostStep(f.ts, PostStep));
   if (where == IN_PRESTEP) PetscCall(TSSetPreStep(f.ts, PreStep));
   if (where == IN_MONITOR) PetscCall(TSMonitorSet(f.ts, Monitor, NULL, NULL));
+  if (where == IN_POSTEVALUATE) PetscCall(TSSetPostEvaluate(f.ts, PostEvaluate));
   PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &snap));
   PetscCall(PetscSnapshotSetTestRestep(snap, PETSC_TRUE));
   PetscCall(PetscSnapshotSetTS(snap, f.ts));
@@ -81,7 +90,7 @@ int main(int argc, char **argv)
   int code;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  for (int w = IN_NOTHING; w <= IN_PRESTEP; w++) {
+  for (int w = IN_NOTHING; w <= IN_POSTEVALUATE; w++) {
     PetscInt checks, mismatches;
     char     first[1024], line[512];
 

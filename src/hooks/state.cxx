@@ -222,7 +222,7 @@ static PetscErrorCode RestoreSubDM(PetscSnapshotRecord, const char[], PetscObjec
 }
 
 /* ---- TS: the clock (time, time step, time of the previous step), the step number, the solution */
-PetscBool tsRestoreSolutionOnly = PETSC_FALSE;
+TS tsKeepClock = nullptr;
 
 /* TSARKIMEX starts a step from the stage slopes of the previous one: the last stage's slope (YdotI[s-1]) becomes the
    first-same-as-last slope, and, for fully implicit methods with an explicit first stage, the initial guess of the
@@ -311,7 +311,7 @@ static PetscErrorCode RestoreTS(PetscSnapshotRecord rec, const char name[], Pets
 
   PetscFunctionBegin;
   if (ts->vec_sol) PetscCall(RestoreVec(rec, Part(name, "solution").c_str(), (PetscObject)ts->vec_sol));
-  if (tsRestoreSolutionOnly) PetscFunctionReturn(PETSC_SUCCESS); /* a retry: TS keeps its clock, the adaptor's new step and its history */
+  if (ts == tsKeepClock) PetscFunctionReturn(PETSC_SUCCESS); /* a retry of its step: the TS keeps its clock, the adaptor's new step and its history */
   PetscCall(PetscSnapshotRecordGetArray(rec, name, PETSC_REAL, 3, 1, clock));
   PetscCall(PetscSnapshotRecordGetArray(rec, Part(name, "step").c_str(), PETSC_INT, 1, 1, &step));
   PetscCall(TSSetTime(ts, clock[0]));

@@ -98,9 +98,10 @@ PETSC_INTERN PetscErrorCode RegisterBuiltinHooks(void);
 PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int, std::vector<PetscObjectId> *);
 PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std::vector<PetscObjectId> *, _n_PetscSnapshotRecord *);
 
-/* Set by the TS attachment while it retries a rejected step: a declared TS then gets its solution back but keeps its
-   clock, the adaptor's new time step and its method's history (see src/ts/). */
-PETSC_INTERN PetscBool tsRestoreSolutionOnly;
+/* Set by the TS attachment while it restores the start of a step to retry it: that TS (only) then gets its solution
+   back but keeps its clock, the adaptor's new time step and its method's history; any other declared TS is restored
+   whole (see src/ts/). */
+PETSC_INTERN TS tsKeepClock;
 
 /* Refuse (naming caller, what and the rule) a name that not every storage type can hold as given: it must be
    '/'-separated parts, none empty or "." (the hdf5 type makes them HDF5 paths). */

@@ -1,6 +1,7 @@
 /* The PetscSnapshot object: create, type, options, view, reset, destroy. */
 #include "../include/snapshotimpl.hpp"
 
+#include <climits>
 #include <cstring>
 
 /*@
@@ -458,47 +459,61 @@ static std::string DescribeArray(const std::string &slot)
   return slot;
 }
 
+/* Which arrays of a differ from b's, with where the first difference is: "DM "line" state "ts" (solution) from index
+   3 on rank 1" (the lowest rank that differs, the index of the first differing value in its array; "size" when b
+   lacks the array or holds another size). */
 PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, std::string *description)
 {
-  std::vector<int>         differs;
+  const long long          none = LLONG_MAX, sizeDiffers = (1LL << 40) - 1; /* rank << 40 | index */
+  std::vector<long long>   first;
   std::vector<std::string> names;
   void                    *bufA = nullptr, *bufB = nullptr;
   size_t                   cap  = 0;
+  PetscMPIInt              rank;
 
   PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)a), &rank));
   /* walk a's arrays in order: does b lack it, size it differently or hold other bytes? */
   for (auto &[name, ea] : *a->entries) {
     auto eb = b->entries->find(std::string_view(name));
     for (auto &[sname, sa] : ea.slots) {
-      bool d = eb == b->entries->end();
-      if (!d) {
-        auto sb = eb->second.slots.find(std::string_view(sname));
-        d       = sb == eb->second.slots.end() || sb->second.bytes != sa.bytes;
-        if (!d && sa.bytes) {
-          if (cap < sa.bytes) {
-            PetscCall(PetscFree2(bufA, bufB));
-            PetscCall(PetscMalloc2(sa.bytes, (char **)&bufA, sa.bytes, (char **)&bufB));
-            cap = sa.bytes;
+      long long at = none;
+      auto      sb = eb == b->entries->end() ? ea.slots.end() : eb->second.slots.find(std::string_view(sname));
+      if (eb == b->entries->end() || sb == eb->second.slots.end() || sb->second.bytes != sa.bytes) at = sizeDiffers;
+      else if (sa.bytes) {
+        size_t tsize;
+        if (cap < sa.bytes) {
+          PetscCall(PetscFree2(bufA, bufB));
+          PetscCall(PetscMalloc2(sa.bytes, (char **)&bufA, sa.bytes, (char **)&bufB));
+          cap = sa.bytes;
+        }
+        PetscUseTypeMethod(a, read, &ea, sname.c_str(), &sa, bufA);
+        PetscUseTypeMethod(b, read, &eb->second, sname.c_str(), &sb->second, bufB);
+        PetscCall(PetscSnapshotDataTypeSize_Internal(sa.info.type, &tsize));
+        for (size_t i = 0; i < sa.bytes; i++) {
+          if (((const char *)bufA)[i] != ((const char *)bufB)[i]) {
+            at = (long long)(i / tsize);
+            break;
           }
-          PetscUseTypeMethod(a, read, &ea, sname.c_str(), &sa, bufA);
-          PetscUseTypeMethod(b, read, &eb->second, sname.c_str(), &sb->second, bufB);
-          d = memcmp(bufA, bufB, sa.bytes) != 0;
         }
       }
-      PetscCallCXX(differs.push_back(d ? 1 : 0));
+      if (at != none) at |= (long long)rank << 40;
+      PetscCallCXX(first.push_back(at));
       PetscCallCXX(names.push_back("DM \"" + name + "\" " + DescribeArray(sname)));
     }
   }
   PetscCall(PetscFree2(bufA, bufB));
-  /* the same arrays exist on every rank: a difference anywhere counts */
-  if (!differs.empty()) PetscCall(MPIU_Allreduce(MPI_IN_PLACE, differs.data(), (PetscMPIInt)differs.size(), MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)a)));
+  /* the same arrays exist on every rank: a difference anywhere counts, the lowest rank's is shown */
+  if (!first.empty()) PetscCall(MPIU_Allreduce(MPI_IN_PLACE, first.data(), (PetscMPIInt)first.size(), MPI_LONG_LONG, MPI_MIN, PetscObjectComm((PetscObject)a)));
   description->clear();
   size_t shown = 0, total = 0;
-  for (size_t i = 0; i < differs.size(); i++) {
-    if (!differs[i]) continue;
+  for (size_t i = 0; i < first.size(); i++) {
+    if (first[i] == none) continue;
     total++;
     if (shown < 4) {
-      PetscCallCXX(*description += (shown ? ", " : "") + names[i]);
+      long long   index = first[i] & sizeDiffers, r = first[i] >> 40;
+      std::string where = index == sizeDiffers ? " (size) on rank " + std::to_string(r) : " from index " + std::to_string(index) + " on rank " + std::to_string(r);
+      PetscCallCXX(*description += (shown ? ", " : "") + names[i] + where);
       shown++;
     }
   }

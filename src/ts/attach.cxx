@@ -3,47 +3,28 @@
    error estimate, a TSAdaptSetCheckStage() check, a failed nonlinear solve).
 
    How: TS rejects steps inside ts->ops->step, where neither pre-step nor post-step callbacks see it. A retry is visible
-   in the pre-stage callback as a change of the rejection counter. Two anchors, each of which re-installs the other:
+   in the pre-stage callback as a change of the rejection counter. Three anchors, each of which re-installs the others:
    - the pre-stage callback (TSSetPreStage() is PETSc's extension point; the user's own pre-stage is chained after
      ours): restores before the first stage of a retry, and captures at the first stage of a step that began without
      the step wrapper (the type was set or changed after attaching: TSSetType() resets ts->ops);
    - ts->ops->step, wrapped: the only code that runs at the start of every TSStep() (TSPreStep() runs from TSSolve()
      only), and that sees the end of the step: it captures, runs the restep check, and raises an error when the method
      retried a rejected step without passing through TSPreStage() (so that an unsupported method is never silently
-     wrong). Why an ops entry is wrapped at all is in docs/design.md.
+     wrong). Why an ops entry is wrapped at all is in docs/design.md;
+   - the adaptor's check-stage, which finds a step that neither of the others saw begin.
+   A step undone by TSRollBack() (an event located inside it, or the application) is restored whole before it is
+   taken again: PETSc rolls back the solution only (TSRK and others up to round-off).
    TSClone() copies ts->ops but not composed objects: a clone (PETSc's ARKIMEX makes one to start implicit equations)
    finds the method's own step in a table by type name and runs unattached. */
-#include "../include/snapshotimpl.hpp"
-
-#include <petsc/private/tsimpl.h>
+#include "attach.hpp"
 
 #include <map>
-#include <string>
 
 namespace petscsnapshot
 {
 
 static const char attachmentName[] = "PetscSnapshotTSAttachment";
 static const char tsKey[]          = "ts";
-
-typedef PetscErrorCode (*StepFn)(TS);
-
-struct Attachment {
-  PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
-  StepFn        step = nullptr; /* the method's own step */
-  PetscErrorCode (*userPreStage)(TS, PetscReal) = nullptr;
-  PetscBool     active  = PETSC_FALSE; /* the start of the current step is captured and its retries are watched */
-  PetscBool     wrapped = PETSC_FALSE; /* ... by the step wrapper (else lazily, by the first pre-stage of the step) */
-  PetscInt      steps   = -1;          /* the step being watched (lazy mode): step number and time at its start */
-  PetscReal     ptime   = 0;
-  PetscInt      reject  = 0;           /* ts->reject when the current step began or was last rolled back */
-  PetscInt      rolled  = 0;           /* retries rolled back in the current take of the step */
-  PetscBool     lost    = PETSC_FALSE; /* the check-stage found this step unwatched (both other anchors were replaced) */
-  PetscInt      lostReject = 0;        /* ts->reject when it did */
-  PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
-  PetscBool     retaking = PETSC_FALSE; /* restep check: the previous step is being taken again through TSStep() */
-  PetscBool     havePrev = PETSC_FALSE; /* restep check: snap holds the start of the previous step */
-};
 
 /* The method's own step function for each TS type we wrapped, for clones of an attached TS (not PETSc memory). */
 static std::map<std::string, StepFn> &OriginalSteps()
@@ -57,8 +38,7 @@ static PetscErrorCode DestroyAttachment(PetscSnapshotContainerCtxArg arg)
   Attachment *att = static_cast<Attachment *>(PetscSnapshotContainerCtxGet(arg));
 
   PetscFunctionBegin;
-  PetscCall(PetscSnapshotDestroy(&att->takes[0]));
-  PetscCall(PetscSnapshotDestroy(&att->takes[1]));
+  PetscCall(TSRestepDestroy(att));
   PetscCall(PetscSnapshotDestroy(&att->snap));
   delete att;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -139,7 +119,7 @@ static PetscErrorCode Install(TS ts, Attachment *att)
 }
 
 /* The TS is declared on the DM it has now (TSSetDM() after attaching gives it another one). */
-static PetscErrorCode EnsureDeclared(TS ts)
+PetscErrorCode TSAttachEnsureDeclared(TS ts)
 {
   PetscObject declared;
 
@@ -155,7 +135,7 @@ static PetscErrorCode EnsureDeclared(TS ts)
 static PetscErrorCode BeginStep(TS ts, Attachment *att, PetscBool wrapped)
 {
   PetscFunctionBegin;
-  PetscCall(EnsureDeclared(ts));
+  PetscCall(TSAttachEnsureDeclared(ts));
   PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
   att->active  = PETSC_TRUE;
   att->lost    = PETSC_FALSE;
@@ -164,18 +144,21 @@ static PetscErrorCode BeginStep(TS ts, Attachment *att, PetscBool wrapped)
   att->ptime   = ts->ptime;
   att->reject  = ts->reject;
   att->rolled  = 0;
+  att->started  = PETSC_TRUE;
+  att->lazyOpen = wrapped ? PETSC_FALSE : PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Restore the start of the step; on a retry the TS keeps its clock, new time step and history (solution only). */
-static PetscErrorCode RestoreStepStart(Attachment *att, DM dm, PetscBool retry)
+/* Restore the start of the step; on a retry this TS keeps its clock, new time step and history (its solution only);
+   any other TS declared on the DM (a particle TS) is restored whole. */
+PetscErrorCode TSAttachRestoreStart(Attachment *att, TS ts, PetscBool retry)
 {
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  tsRestoreSolutionOnly = retry;
-  ierr                  = PetscSnapshotRestore(att->snap, dm);
-  tsRestoreSolutionOnly = PETSC_FALSE;
+  tsKeepClock = retry ? ts : nullptr;
+  ierr        = PetscSnapshotRestore(att->snap, ts->dm);
+  tsKeepClock = nullptr;
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -198,7 +181,7 @@ static PetscErrorCode PreStageWithSnapshot(TS ts, PetscReal stageTime)
     PetscCall(BeginStep(ts, att, PETSC_FALSE));
   } else if (att->active && ts->reject != att->reject) { /* a rejected step is about to be retried */
     att->reject = ts->reject;
-    PetscCall(RestoreStepStart(att, ts->dm, PETSC_TRUE));
+    PetscCall(TSAttachRestoreStart(att, ts, PETSC_TRUE));
     att->rolled++;
     att->snap->retries++;
   }
@@ -233,7 +216,7 @@ static PetscErrorCode CheckStageWithSnapshot(TSAdapt adapt, TS ts, PetscReal t, 
 }
 
 /* The method's step with the pre-stage watching for retries; afterwards, every retry must have been rolled back. */
-static PetscErrorCode TakeStep(TS ts, Attachment *att)
+PetscErrorCode TSAttachTakeStep(TS ts, Attachment *att)
 {
   PetscErrorCode ierr;
   PetscInt       start = ts->reject, unrolled;
@@ -251,70 +234,13 @@ static PetscErrorCode TakeStep(TS ts, Attachment *att)
   /* a step that ends rejected (ts->reason < 0) was not retried after its last rejection */
   unrolled = (ts->reject - start) - att->rolled - (ts->reason < 0 && ts->reject > start ? 1 : 0);
   PetscCheck(unrolled <= 0, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshot attached to a TS of type %s: %" PetscInt_FMT " rejected attempt(s) of step %" PetscInt_FMT " were retried without TSPreStage() being called before the retry, so the snapshot could not roll them back; this TS type is not supported by PetscSnapshotSetTS() (see docs/ts.md)", ((PetscObject)ts)->type_name, unrolled, ts->steps);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode EnsureTakes(TS ts, Attachment *att)
-{
-  PetscFunctionBegin;
-  for (int take = 0; take < 2; take++) {
-    if (!att->takes[take]) {
-      PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &att->takes[take]));
-      PetscCall(PetscSnapshotSetType(att->takes[take], PETSCSNAPSHOTMEMORY));
-    }
+  if (ts->reason < 0 && att->started && att->steps == ts->steps && att->ptime == ts->ptime) {
+    /* a failed step (TSSSP overwrites the solution before its stage check rejects): leave the start of the step, so
+       that an application that catches the failure and steps again retries from it */
+    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " failed (%s): its start restored\n", ts->steps, TSConvergedReasons[ts->reason]));
+    PetscCall(TSAttachRestoreStart(att, ts, PETSC_TRUE));
+    att->snap->retries++;
   }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode ReportRestep(TS ts, Attachment *att, const std::string &first, PetscReal start, const char what[])
-{
-  PetscFunctionBegin;
-  if (!first.empty()) {
-    att->snap->restepMismatches++;
-    PetscCallCXX(*att->snap->restepFirst = first);
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g%s: the two takes differ in %s: state that influences the step is not captured (declare it with PetscSnapshotDMAddState())\n", (double)start, what, first.c_str()));
-  } else PetscCall(PetscInfo(att->snap, "restep check, step from t = %g%s: both takes bitwise equal\n", (double)start, what));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The restep check of what happens between two steps under TSSolve(): the previous step is taken again from its start
-   (held in snap) with TSStep() and followed by the callbacks TSSolve() runs before this step (TSPostStep(), the
-   monitors, TSPreStep()); the result is compared with the state now, and the state now is put back. Only when such
-   callbacks are set: without them the per-step check below already covers everything. */
-static PetscErrorCode CheckBetweenSteps(TS ts, Attachment *att)
-{
-  PetscErrorCode ierr;
-  PetscReal      start;
-  std::string    first;
-
-  PetscFunctionBegin;
-  if (!ts->prestep && !ts->poststep && !ts->numbermonitors) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(EnsureTakes(ts, att));
-  PetscCall(EnsureDeclared(ts));
-  TSConvergedReason reason = ts->reason;
-  PetscInt          reject = ts->reject, retries = att->snap->retries, snesIts = ts->snes_its, kspIts = ts->ksp_its, snesFail = ts->num_snes_failures;
-
-  PetscCall(PetscSnapshotCapture(att->takes[0], ts->dm)); /* the state now */
-  PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));  /* the start of the previous step, clock included */
-  start         = ts->ptime;
-  att->retaking = PETSC_TRUE;
-  ierr          = TSStep(ts);
-  att->retaking = PETSC_FALSE;
-  PetscCall(ierr);
-  /* the run's statistics are the run's: the retake does not count */
-  ts->reject             = reject;
-  att->snap->retries     = retries;
-  ts->snes_its           = snesIts;
-  ts->ksp_its            = kspIts;
-  ts->num_snes_failures  = snesFail;
-  PetscCall(TSPostStep(ts));
-  PetscCall(TSMonitor(ts, ts->steps, ts->ptime, ts->vec_sol));
-  PetscCall(TSPreStep(ts));
-  PetscCall(PetscSnapshotCapture(att->takes[1], ts->dm));
-  PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
-  PetscCall(ReportRestep(ts, att, first, start, " with its post-step, monitors and the next pre-step"));
-  PetscCall(PetscSnapshotRestore(att->takes[0], ts->dm)); /* continue from the state of the run */
-  ts->reason = reason;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -339,37 +265,22 @@ static PetscErrorCode StepWithSnapshot(TS ts)
   }
   PetscCall(Install(ts, att));
   if (att->retaking) { /* the restep check takes the previous step again, from its start (still in snap) */
-    PetscCall(TakeStep(ts, att));
+    PetscCall(TSAttachTakeStep(ts, att));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  if (att->snap->testRestep && att->havePrev) PetscCall(CheckBetweenSteps(ts, att));
+  if ((ts->steprollback || att->lazyOpen) && att->started && att->steps == ts->steps && att->ptime == ts->ptime) {
+    /* TSRollBack() undid the step that began here (snap holds its start), or that step began without the step wrapper
+       (the type was set after attaching) and failed: restore it whole, keep the new clock */
+    PetscCall(PetscInfo(att->snap, "step %" PetscInt_FMT " was rolled back with TSRollBack() or failed: its start restored\n", ts->steps));
+    PetscCall(TSAttachRestoreStart(att, ts, PETSC_TRUE));
+    att->snap->retries++;
+    att->havePrev = PETSC_FALSE; /* the previous step was undone: nothing between steps to check */
+  }
+  if (att->snap->testRestep && att->havePrev) PetscCall(TSRestepCheckBetweenSteps(ts, att));
   PetscCall(BeginStep(ts, att, PETSC_TRUE));
-  if (!att->snap->testRestep) {
-    att->havePrev = PETSC_FALSE;
-    PetscCall(TakeStep(ts, att));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  att->havePrev = PETSC_TRUE;
-  /* completeness check: take the step, keep the result, go back, take it again, compare everything captured. Both
-     takes start from a restarted method so that they do the same arithmetic (see docs/ts.md). */
-  {
-    TSConvergedReason reason = ts->reason;
-    PetscReal         start  = ts->ptime;
-    std::string       first;
-
-    PetscCall(EnsureTakes(ts, att));
-    for (int take = 0; take < 2; take++) {
-      if (take == 1) {
-        PetscCall(RestoreStepStart(att, ts->dm, PETSC_FALSE));
-        ts->reason = reason;
-      } else PetscCall(TSRestartStep(ts));
-      PetscCall(TakeStep(ts, att));
-      PetscCall(PetscSnapshotCapture(att->takes[take], ts->dm));
-    }
-    PetscCall(PetscSnapshotCompare_Internal(att->takes[0], att->takes[1], &first));
-    att->snap->restepChecks++;
-    PetscCall(ReportRestep(ts, att, first, start, ""));
-  }
+  att->havePrev = att->snap->testRestep;
+  if (att->snap->testRestep) PetscCall(TSRestepCheckStep(ts, att)); /* completeness check: the step taken twice */
+  else PetscCall(TSAttachTakeStep(ts, att));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -405,8 +316,11 @@ using namespace petscsnapshot;
   (yours too) and the method's step function; each re-installs the others, so `TSSetType()`, `TSSetPreStage()`,
   `TSAdaptSetCheckStage()`, `TSReset()` or `TSSetSolution()` afterwards keep it working. A rejected attempt that cannot
   be rolled back (a method retrying without calling `TSPreStage()`, or both `TSSetType()` and `TSSetPreStage()` after
-  attaching) is an error, never a silent retry. Calling it again with another snapshot replaces the snapshot. The
-  `TS` holds a reference to the snapshot; destroying the `TS` releases it.
+  attaching) is an error, never a silent retry. A `TS` type without a step function (`TSGLLE`, which runs its own
+  `TSSolve()` loop) is refused. A step that fails (`TSGetConvergedReason()` < 0) is restored to its start, clock kept,
+  and so is a step undone by `TSRollBack()` (the event handler of `TSSolve()`) before it is taken again. Another `TS`
+  declared on the `DM` (a particle `TS`) is restored whole at a retry, clock included. Calling it again with another
+  snapshot replaces the snapshot. The `TS` holds a reference to the snapshot; destroying the `TS` releases it.
 
   Options Database Key:
 . -snapshot_test_restep - take every step twice from the captured state and report the first captured object whose
@@ -425,14 +339,16 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscSnapshotValid(snap, 1);
   PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: argument 2 is not a TS");
   PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
-  PetscCall(EnsureDeclared(ts));
+  PetscCheck(!((PetscObject)ts)->type_name || ts->ops->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshotSetTS: TS type %s has no step function (it runs its own TSSolve() loop): its rejected steps cannot be rolled back, not supported", ((PetscObject)ts)->type_name);
+  PetscCall(TSAttachEnsureDeclared(ts));
   PetscCall(GetAttachment(ts, &att));
   if (att) { /* attached already: the new snapshot replaces the old one */
     if (att->snap != snap) {
       PetscCall(PetscObjectReference((PetscObject)snap));
       PetscCall(PetscSnapshotDestroy(&att->snap));
-      att->snap   = snap;
-      att->active = PETSC_FALSE; /* nothing of the current step is in the new snapshot */
+      att->snap    = snap;
+      att->active  = PETSC_FALSE; /* nothing of the current step is in the new snapshot */
+      att->started = PETSC_FALSE;
     }
     PetscCall(Install(ts, att));
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -511,9 +427,13 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   name order), for example `DM "mesh" state "ts", DM "mesh" state "ts" (solution)`: the solution, which DM's
   coordinates, which swarm field, which declared state. Every step is taken twice, and both takes start from
   a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
-  stays at first order). When a post-step callback, a monitor or a pre-step callback is set, what `TSSolve()` runs
-  between two steps is checked too: the previous step is taken again followed by `TSPostStep()`, `TSMonitor()` and
-  `TSPreStep()`, and compared with the state of the run. Use it while developing. `PetscSnapshotGetTSCounts()` returns the counts.
+  stays at first order). When a post-step, post-evaluate or pre-step callback or a monitor is set, what `TSSolve()` runs
+  between two steps is checked too: the previous step is taken again followed by `TSPostEvaluate()`, `TSPostStep()`,
+  `TSMonitor()` and `TSPreStep()`, and compared with the state of the run. Objects composed on the `TS` (a TS, Vec or
+  DM, as PETSc's ex77 composes its particle `TS` under "_SwarmTS") that are not declared are reported, by the name they
+  are composed under, when they change during a step or between steps: no retry or restore rolls them back. Each
+  difference names the lowest rank where it occurs and the index of the first differing value there. Use it while
+  developing. `PetscSnapshotGetTSCounts()` returns the counts.
 
   Level: intermediate
 
@@ -536,9 +456,11 @@ PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot snap, PetscBool flg)
 . snap - the snapshot attached with `PetscSnapshotSetTS()`
 
   Output Parameters:
-+ retries    - rejected steps rolled back before their retry (may be NULL)
++ retries    - rejected steps rolled back before their retry, failed steps restored to their start and steps undone by
+               `TSRollBack()` restored before they were taken again (may be NULL)
 . checks     - steps taken twice by the restep check (may be NULL)
-- mismatches - steps whose two takes differed (may be NULL)
+- mismatches - reports of the restep check: steps whose two takes differed, and undeclared objects composed on the
+               `TS` that changed (may be NULL)
 
   Level: intermediate
 
@@ -564,7 +486,7 @@ PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot snap, PetscInt *retries, P
 . snap - the snapshot attached with `PetscSnapshotSetTS()` and `PetscSnapshotSetTestRestep()`
 
   Output Parameter:
-. first - the arrays that differed, for example `DM "mesh" state "ts" (solution)`; an empty string when no check failed
+. first - the arrays that differed, for example `DM "mesh" state "ts" (solution) from index 3 on rank 1`; an empty string when no check failed
           (owned by the snapshot)
 
   Level: intermediate

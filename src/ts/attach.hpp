@@ -1,0 +1,50 @@
+/* The TS attachment (attach.cxx) and its restep check (restep.cxx): what they share. */
+#ifndef PETSCSNAPSHOT_TS_ATTACH_HPP
+#define PETSCSNAPSHOT_TS_ATTACH_HPP
+
+#include "../include/snapshotimpl.hpp"
+
+#include <petsc/private/tsimpl.h>
+
+#include <string>
+
+namespace petscsnapshot
+{
+
+typedef PetscErrorCode (*StepFn)(TS);
+
+struct Attachment {
+  PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
+  StepFn        step = nullptr; /* the method's own step */
+  PetscErrorCode (*userPreStage)(TS, PetscReal) = nullptr;
+  PetscBool     active  = PETSC_FALSE; /* the start of the current step is captured and its retries are watched */
+  PetscBool     wrapped = PETSC_FALSE; /* ... by the step wrapper (else lazily, by the first pre-stage of the step) */
+  PetscInt      steps   = -1;          /* the step being watched (lazy mode): step number and time at its start */
+  PetscReal     ptime   = 0;
+  PetscInt      reject  = 0;           /* ts->reject when the current step began or was last rolled back */
+  PetscInt      rolled  = 0;           /* retries rolled back in the current take of the step */
+  PetscBool     lost    = PETSC_FALSE; /* the check-stage found this step unwatched (both other anchors were replaced) */
+  PetscInt      lostReject = 0;        /* ts->reject when it did */
+  PetscBool     started = PETSC_FALSE; /* snap holds the start of the step that began at (steps, ptime) */
+  PetscBool     lazyOpen = PETSC_FALSE; /* ... which began without the step wrapper, whose end nobody saw */
+  PetscSnapshot takes[2] = {nullptr, nullptr}; /* restep check: the results of the two takes */
+  PetscBool     retaking = PETSC_FALSE; /* restep check: the previous step is being taken again through TSStep() */
+  PetscBool     havePrev = PETSC_FALSE; /* restep check: snap holds the start of the previous step */
+  DM            scratch  = nullptr;     /* restep check: a DM on which the undeclared composed objects are captured */
+  PetscSnapshot composed[2] = {nullptr, nullptr}; /* ... before and after the first take of a step */
+  PetscBool     haveAfter = PETSC_FALSE; /* composed[1] holds them after the previous step */
+};
+
+/* attach.cxx */
+PETSC_INTERN PetscErrorCode TSAttachEnsureDeclared(TS);
+PETSC_INTERN PetscErrorCode TSAttachRestoreStart(Attachment *, TS, PetscBool);
+PETSC_INTERN PetscErrorCode TSAttachTakeStep(TS, Attachment *);
+
+/* restep.cxx */
+PETSC_INTERN PetscErrorCode TSRestepCheckStep(TS, Attachment *);
+PETSC_INTERN PetscErrorCode TSRestepCheckBetweenSteps(TS, Attachment *);
+PETSC_INTERN PetscErrorCode TSRestepDestroy(Attachment *);
+
+} // namespace petscsnapshot
+
+#endif
