@@ -31,8 +31,9 @@
     PetscCheck(((PetscObject)(d))->classid == DM_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Argument %d is not a DM", (int)(arg)); \
   } while (0)
 
-PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Capture;
-PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Restore;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Capture, PETSCSNAPSHOT_Restore, PETSCSNAPSHOT_MemCapture, PETSCSNAPSHOT_MemRestore;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_H5Capture, PETSCSNAPSHOT_H5Restore, PETSCSNAPSHOT_Check, PETSCSNAPSHOT_H5Write;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_H5Read, PETSCSNAPSHOT_H5Verify, PETSCSNAPSHOT_H5Redist, PETSCSNAPSHOT_PlaceParts;
 
 struct _n_PetscSnapshotRecord;
 
@@ -193,6 +194,9 @@ struct _p_PetscSnapshot {
   PETSCHEADER(struct _PetscSnapshotOps);
   PetscBool                setupcalled;
   PetscInt                 captureCount;
+  PetscInt                 restoreCount;
+  PetscLogEvent            captureEvent, restoreEvent; /* the storage type's (SnapMemCapture, ...), set by its create */
+  PetscBool                monitor;                    /* -snapshot_monitor: one line per capture and restore */
   petscsnapshot::EntryMap *entries; /* owned; created in PetscSnapshotCreate() */
   void                    *data;    /* the storage type's */
   void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
@@ -205,6 +209,10 @@ struct _p_PetscSnapshot {
   PetscInt  restepMismatches; /* steps whose two takes differed */
   std::string *restepFirst;   /* the first array that differed, at the last mismatch (owned) */
 };
+
+/* After a capture or restore: the PetscInfo message (name, DMs, bytes, seconds, GB/s) and the -snapshot_monitor line.
+   The DMs are those with these object ids; collective when the monitor is on (src/interface/monitor.cxx). */
+PETSC_INTERN PetscErrorCode PetscSnapshotReport_Internal(PetscSnapshot, const char[], DM, const std::vector<PetscObjectId> &, PetscLogDouble);
 
 /* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the
    first four), or an empty string. Collective. */

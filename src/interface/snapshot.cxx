@@ -73,6 +73,8 @@ PetscErrorCode PetscSnapshotSetType(PetscSnapshot snap, PetscSnapshotType stype)
     snap->data = nullptr;
   }
   PetscCall(PetscMemzero(snap->ops, sizeof(struct _PetscSnapshotOps)));
+  snap->captureEvent = PETSCSNAPSHOT_Capture; /* a type registered by an application logs the generic events */
+  snap->restoreEvent = PETSCSNAPSHOT_Restore;
   snap->setupcalled = PETSC_FALSE;
   PetscCall(PetscObjectChangeTypeName((PetscObject)snap, stype));
   PetscCall((*create)(snap));
@@ -179,6 +181,7 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
   Options Database Keys:
 + -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
 . -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
+. -snapshot_monitor           - print one line per capture and restore (`PetscSnapshotSetMonitor()`)
 . -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
 - -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
 
@@ -200,6 +203,7 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
   PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &snap->monitor, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));

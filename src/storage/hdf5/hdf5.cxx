@@ -28,13 +28,31 @@ using petscsnapshot::LocalFailures;
 namespace
 {
 
+/* -info: what PETSc's DMPlex loader redistributed, and how many mesh points this rank now has */
+PetscErrorCode InfoRedistributed(PetscSnapshot snap, DM dm, const char what[])
+{
+  const char *name;
+  PetscInt    pStart, pEnd;
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  if (!PetscLogPrintInfo) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)dm), &size));
+  PetscCall(PetscInfo(snap, "DM \"%s\": %s redistributed from %s by PETSc's DMPlex loader onto %d ranks, %" PetscInt_FMT " mesh points on this rank\n", name, what, Data(snap)->lastFile.c_str(), (int)size, pEnd - pStart));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotCheckMesh_HDF5(PetscSnapshot snap, DM dm, std::string *problem)
 {
   PetscViewer viewer;
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
   PetscCall(petscsnapshot::plexio::CheckMesh(viewer, dm, problem));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -44,7 +62,9 @@ PetscErrorCode PetscSnapshotCheckMeshVec_HDF5(PetscSnapshot snap, DM topo, const
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -54,7 +74,10 @@ PetscErrorCode PetscSnapshotGetMeshVec_HDF5(PetscSnapshot snap, DM topo, const c
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
+  PetscCall(InfoRedistributed(snap, topo, name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -64,7 +87,10 @@ PetscErrorCode PetscSnapshotGetMeshCoordinates_HDF5(PetscSnapshot snap, DM dm, P
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
   PetscCall(petscsnapshot::plexio::LoadCoordinates(viewer, dm, changed));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
+  PetscCall(InfoRedistributed(snap, dm, "coordinates"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -248,6 +274,8 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
 #if defined(PETSC_HAVE_HDF5)
   PetscCallCXX(snap->data = new HDF5Data());
   PetscCall(PetscSnapshotSetMemoryOps_Internal(snap)); /* staging */
+  snap->captureEvent        = PETSCSNAPSHOT_H5Capture;
+  snap->restoreEvent        = PETSCSNAPSHOT_H5Restore;
   snap->ops->begincapture   = PetscSnapshotBeginCapture_HDF5;
   snap->ops->endcapture     = PetscSnapshotEndCapture_HDF5;
   snap->ops->beginrestore   = PetscSnapshotBeginRestore_HDF5;
