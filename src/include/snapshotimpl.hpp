@@ -203,6 +203,8 @@ struct _p_PetscSnapshot {
   size_t                   scratchSize;
   PetscBool skipUnchanged; /* skip Vecs whose object state shows them unchanged since the last capture or restore */
   /* TS attachment (src/ts) */
+  PetscBool attachedToTS;     /* PetscSnapshotSetTS() was called: -snapshot_test_restep is offered */
+  PetscBool fromOptions;      /* PetscSnapshotSetFromOptions() was called */
   PetscBool testRestep;       /* take every step twice and compare */
   PetscInt  retries;          /* rejected steps rolled back before their retry */
   PetscInt  restepChecks;     /* steps taken twice */
@@ -213,6 +215,9 @@ struct _p_PetscSnapshot {
 /* After a capture or restore: the PetscInfo message (name, DMs, bytes, seconds, GB/s) and the -snapshot_monitor line.
    The DMs are those with these object ids; collective when the monitor is on (src/interface/monitor.cxx). */
 PETSC_INTERN PetscErrorCode PetscSnapshotReport_Internal(PetscSnapshot, const char[], DM, const std::vector<PetscObjectId> &, PetscLogDouble);
+
+/* PetscSnapshotSetTS(): the snapshot is attached; read its TS options if it was set from options (src/ts/tsoptions.cxx) */
+PETSC_INTERN PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot);
 
 /* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the
    first four), or an empty string. Collective. */

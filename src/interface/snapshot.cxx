@@ -182,7 +182,8 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 + -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
 . -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
 . -snapshot_monitor           - print one line per capture and restore (`PetscSnapshotSetMonitor()`)
-. -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
+. -snapshot_test_restep       - completeness check of the attached TS (`PetscSnapshotSetTestRestep()`); offered only
+                                once attached (`PetscSnapshotSetTS()`)
 - -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
 
   Level: beginner
@@ -202,12 +203,13 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   if (set) PetscCall(PetscSnapshotSetType(snap, typeName));
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
-  PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  if (snap->attachedToTS) PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &snap->monitor, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
   PetscOptionsEnd();
+  snap->fromOptions = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -170,16 +170,24 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
 {
   HDF5Data *d = Data(snap);
   char      name[PETSC_MAX_PATH_LEN];
-  PetscBool set;
+  PetscBool set, developer = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "PetscSnapshot HDF5 options");
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "", d->failAfter, &d->failAfter, nullptr));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "", d->killAfter, &d->killAfter, nullptr));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "", d->failRank, &d->failRank, nullptr));
+  /* fault injection for the tests: read always, listed by -help only for developers (-snapshot_developer) */
+  PetscCall(PetscOptionsHasName(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_developer", &developer));
+  if (developer) {
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "PETSCSNAPSHOTHDF5", d->failAfter, &d->failAfter, nullptr));
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "PETSCSNAPSHOTHDF5", d->killAfter, &d->killAfter, nullptr));
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "PETSCSNAPSHOTHDF5", d->failRank, &d->failRank, nullptr));
+  } else {
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_fail_after", &d->failAfter, nullptr));
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_kill_after", &d->killAfter, nullptr));
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_fail_rank", &d->failRank, nullptr));
+  }
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -263,6 +271,14 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    number of ranks. A file restores on another number of ranks too: each `DMPLEX` is also written in PETSc's own
    DMPlex HDF5 layout; load it with `PetscSnapshotHDF5LoadDM()`, build the rest on it, and restore (particles are sent
    to the ranks owning their cells). See docs/file-format.md.
+
+   Developer Notes:
+   Fault injection for the test suite, listed by -help only with -snapshot_developer:
+.vb
+   -snapshot_hdf5_test_fail_after <n>  fail after writing n datasets
+   -snapshot_hdf5_test_fail_rank <r>   ... on rank r only (as a full disk does)
+   -snapshot_hdf5_test_kill_after <n>  rank 0 kills its process after n datasets, or before the rename
+.ve
 
    Level: beginner
 
