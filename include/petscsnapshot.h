@@ -176,6 +176,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const ch
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot, const char[], DM *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5Verify(PetscSnapshot);
 
 /* What else belongs to a DM's state */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddState(DM, const char[], PetscObject);

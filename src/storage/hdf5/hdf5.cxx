@@ -166,6 +166,16 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo_HDF5(PetscSnapshot snap, PetscMPIInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Load (verifying every row of every writer rank), drop the data, verify /topologies. */
+PetscErrorCode PetscSnapshotHDF5Verify_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotBeginRestore_HDF5(snap));
+  PetscCall(PetscSnapshotEndRestore_HDF5(snap));
+  PetscCall(VerifyTopologies(PetscObjectComm((PetscObject)snap), Data(snap)->lastFile, "PetscSnapshotHDF5Verify"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapshotOptionItems PetscOptionsObject)
 {
   HDF5Data *d = Data(snap);
@@ -234,6 +244,7 @@ PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5Verify_C", nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -309,6 +320,7 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", PetscSnapshotHDF5LoadDM_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", PetscSnapshotHDF5GetFileInfo_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5Verify_C", PetscSnapshotHDF5Verify_HDF5));
 #else
   SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
 #endif
@@ -447,5 +459,36 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot snap, PetscMPIInt *wri
   PetscSnapshotValid(snap, 1);
   PetscCall(PetscSnapshotSetUp(snap));
   PetscUseMethod(snap, "PetscSnapshotHDF5GetFileInfo_C", (PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *), (snap, writers, hasTS, time, step, canRedistribute));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotHDF5Verify - Reads the whole snapshot file as a restore does and checks everything a restore checks,
+  without restoring anything: format, schema version, every dataset's attributes, shape and the checksum of every
+  writer rank's rows, and the checksum of its `/topologies` (PETSc's DMPlex layout)
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot, of type `PETSCSNAPSHOTHDF5`, with its file name set (with `PetscSnapshotHDF5SetKeep()`, the
+         newest numbered file is read)
+
+  Notes:
+  Works at any number of ranks, whatever the number that wrote the file: the writer ranks' rows are dealt to the
+  readers, every row is read and verified once. A damaged, truncated or foreign file raises `PETSC_ERR_FILE_UNEXPECTED`
+  (or the error of `PetscSnapshotRestore()` for a missing file or another schema version) on every rank, naming the
+  first problem found. Afterwards the snapshot's inventory is the file's (as after `PetscSnapshotView()`), its data are
+  freed. `petscsnapshot-info --verify` calls it.
+
+  Level: intermediate
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotHDF5GetFileInfo()`, `PetscSnapshotRestore()`
+@*/
+PetscErrorCode PetscSnapshotHDF5Verify(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscSnapshotSetUp(snap));
+  PetscUseMethod(snap, "PetscSnapshotHDF5Verify_C", (PetscSnapshot), (snap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
