@@ -1,11 +1,12 @@
 # Locate PETSc the way PETSc users expect and read its build configuration.
 #
-# Order: PETSC_DIR/PETSC_ARCH (CMake cache or environment), then the system PETSc (Debian/Ubuntu petsc-dev:
+# Order: PETSC_DIR/PETSC_ARCH (CMake cache or environment), then pkg-config's PETSc (PETSc.pc), then the system PETSc (Debian/Ubuntu petsc-dev:
 # /usr/lib/petsc, /usr/lib/petscdir/petsc*/<arch>). The configuration comes from PETSc's own
 # lib/petsc/conf/petscvariables, which (unlike pkg-config PETSc) lists every include directory PETSc was built with,
 # HDF5's included, and the MPI compilers.
 #
-# Must run before project(): it sets CMAKE_C_COMPILER / CMAKE_CXX_COMPILER to PETSc's MPI compilers unless the user
+# Also read by the installed package config (PetscSnapshotConfig.cmake), after the consumer's project(): there it only
+# finds PETSc. In the build it must run before project(): it sets CMAKE_C_COMPILER / CMAKE_CXX_COMPILER to PETSc's MPI compilers unless the user
 # chose compilers. Defines: PETSC_ROOT, PETSC_VARIABLES, PETSC_INCLUDE_DIRS, PETSC_LIBRARY_DIR, PETSC_LIBRARY_NAME,
 # PETSC_VERSION, PETSC_MPIEXEC, PETSC_HAVE_HDF5,
 # PETSC_HDF5_LIBRARY_NAMES (HDF5's C library names on PETSc's link line).
@@ -21,6 +22,15 @@ set(_petsc_candidates)
 if(PETSC_DIR)
   list(APPEND _petsc_candidates "${PETSC_DIR}/${PETSC_ARCH}" "${PETSC_DIR}")
 else()
+  # pkg-config's PETSc (PKG_CONFIG_PATH), whose prefix holds lib/petsc/conf/petscvariables
+  find_program(_petsc_pkg_config NAMES pkg-config pkgconf)
+  if(_petsc_pkg_config)
+    execute_process(COMMAND ${_petsc_pkg_config} --variable=prefix PETSc OUTPUT_VARIABLE _petsc_pc_prefix
+                    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE _petsc_pc_rc)
+    if(_petsc_pc_rc EQUAL 0 AND _petsc_pc_prefix)
+      list(APPEND _petsc_candidates "${_petsc_pc_prefix}")
+    endif()
+  endif()
   file(GLOB _petsc_system LIST_DIRECTORIES true "/usr/lib/petscdir/petsc*/*-real" "/usr/lib/petscdir/petsc*/*")
   list(APPEND _petsc_candidates "/usr/lib/petsc" ${_petsc_system} "/usr/local/petsc" "/opt/petsc")
 endif()

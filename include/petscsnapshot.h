@@ -176,6 +176,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const ch
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot, const char[], DM *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5Verify(PetscSnapshot);
 
 /* What else belongs to a DM's state */
 PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddState(DM, const char[], PetscObject);
@@ -190,6 +191,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotSetTS(PetscSnapshot, TS);
 PETSC_EXTERN PetscErrorCode PetscSnapshotTSSetFromOptions(TS, PetscSnapshot *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetSkipUnchanged(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);

@@ -203,7 +203,7 @@ static PetscErrorCode TestRefusals(PetscSnapshot snap, DM mesh, DM sw)
 
 static PetscErrorCode TestView(PetscSnapshot snap)
 {
-  const char *const want[] = {"DM \"particles\" (swarm", "points: ", "point field \"swarm/velocity\": DOUBLE, bs 2", "point field \"swarm/info\": STRUCT, bs 16", "DM \"mesh\" (plex", NULL};
+  const char *const want[] = {"DM \"particles\" (swarm", "points in all)", "point field \"swarm/velocity\": DOUBLE, bs 2", "point field \"swarm/info\": structs of 16 bytes", "DM \"mesh\" (plex", NULL};
 
   PetscFunctionBeginUser;
   PetscCall(TestViewContains(snap, "swarm-view.txt", want, "PetscSnapshotView shows the swarm's point counts, its fields with type and block size, and its cell DM"));

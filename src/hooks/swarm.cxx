@@ -111,7 +111,11 @@ static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
   {
     PetscBool redistributed;
     PetscCall(RecordRedistributed(rec, &redistributed));
-    if (redistributed) PetscCall(SwarmRedistribute(sw)); /* each rank holds whole writer ranks' particles */
+    if (redistributed) { /* each rank holds whole writer ranks' particles */
+      PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_PlaceParts, rec->snap, sw, 0, 0));
+      PetscCall(SwarmRedistribute(sw, (PetscObject)rec->snap));
+      PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_PlaceParts, rec->snap, sw, 0, 0));
+    }
   }
   PetscCall(PetscSnapshotSwarmInvalidateSort(sw)); /* a cell sort made before the restore describes another population */
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -27,7 +27,7 @@ struct SwarmField {
 PETSC_INTERN PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal);
 
 /* After a restore at another rank count: send each particle to the rank owning its cell (swarmredistribute.cxx). */
-PETSC_INTERN PetscErrorCode SwarmRedistribute(DM sw);
+PETSC_INTERN PetscErrorCode SwarmRedistribute(DM sw, PetscObject who); /* who: the PetscInfo object (the snapshot) */
 
 } // namespace petscsnapshot
 

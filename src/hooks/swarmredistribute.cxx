@@ -136,7 +136,7 @@ static PetscErrorCode Destinations(DM sw, DM cell, PetscInt dim, PetscInt n, con
 }
 
 /* Move every field of every local particle to its destination rank (received in source rank order). */
-static PetscErrorCode Move(DM sw, PetscInt n, const std::vector<PetscMPIInt> &dest)
+static PetscErrorCode Move(DM sw, PetscInt n, const std::vector<PetscMPIInt> &dest, PetscObject who)
 {
   MPI_Comm                       comm = PetscObjectComm((PetscObject)sw);
   PetscMPIInt                    size;
@@ -157,6 +157,14 @@ static PetscErrorCode Move(DM sw, PetscInt n, const std::vector<PetscMPIInt> &de
   for (PetscInt p = 0; p < n; p++) scount[dest[p]]++;
   PetscCallMPI(MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm));
   for (int r = 0; r < size; r++) nnew += rcount[r];
+  if (PetscLogPrintInfo) {
+    PetscMPIInt rank;
+    const char *name;
+
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    PetscCall(PetscObjectGetName((PetscObject)sw, &name));
+    PetscCall(PetscInfo(who, "swarm \"%s\" placed by its cell DM: %" PetscInt_FMT " of this rank's %" PetscInt_FMT " particles sent to other ranks, %" PetscInt_FMT " received\n", name, n - (PetscInt)scount[rank], n, nnew - (PetscInt)rcount[rank]));
+  }
   PetscCall(SwarmGetFields(sw, fields, &nlocal));
   PetscCheck(nlocal == n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "swarm size changed during redistribution");
   for (const SwarmField &f : fields) { /* pack every field in destination order before the swarm is resized */
@@ -214,7 +222,7 @@ static PetscErrorCode SetPlacement(DM sw, DM cell, PetscInt dim)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode SwarmRedistribute(DM sw)
+PetscErrorCode SwarmRedistribute(DM sw, PetscObject who)
 {
   DM                     cell;
   PetscBool              isplex = PETSC_FALSE;
@@ -230,7 +238,7 @@ PetscErrorCode SwarmRedistribute(DM sw)
   PetscCall(DMSwarmGetLocalSize(sw, &n));
   PetscCall(Coordinates(sw, dim, n, x));
   PetscCall(Destinations(sw, cell, dim, n, x, dest));
-  PetscCall(Move(sw, n, dest));
+  PetscCall(Move(sw, n, dest, who));
   PetscCall(SetPlacement(sw, cell, dim));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

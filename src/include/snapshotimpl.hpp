@@ -31,8 +31,9 @@
     PetscCheck(((PetscObject)(d))->classid == DM_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Argument %d is not a DM", (int)(arg)); \
   } while (0)
 
-PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Capture;
-PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Restore;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_Capture, PETSCSNAPSHOT_Restore, PETSCSNAPSHOT_MemCapture, PETSCSNAPSHOT_MemRestore;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_H5Capture, PETSCSNAPSHOT_H5Restore, PETSCSNAPSHOT_Check, PETSCSNAPSHOT_H5Write;
+PETSC_INTERN PetscLogEvent PETSCSNAPSHOT_H5Read, PETSCSNAPSHOT_H5Verify, PETSCSNAPSHOT_H5Redist, PETSCSNAPSHOT_PlaceParts;
 
 struct _n_PetscSnapshotRecord;
 
@@ -194,18 +195,30 @@ struct _p_PetscSnapshot {
   PETSCHEADER(struct _PetscSnapshotOps);
   PetscBool                setupcalled;
   PetscInt                 captureCount;
+  PetscInt                 restoreCount;
+  PetscLogEvent            captureEvent, restoreEvent; /* the storage type's (SnapMemCapture, ...), set by its create */
+  PetscBool                monitor;                    /* -snapshot_monitor: one line per capture and restore */
   petscsnapshot::EntryMap *entries; /* owned; created in PetscSnapshotCreate() */
   void                    *data;    /* the storage type's */
   void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
   size_t                   scratchSize;
   PetscBool skipUnchanged; /* skip Vecs whose object state shows them unchanged since the last capture or restore */
   /* TS attachment (src/ts) */
+  PetscBool attachedToTS;     /* PetscSnapshotSetTS() was called: -snapshot_test_restep is offered */
+  PetscBool fromOptions;      /* PetscSnapshotSetFromOptions() was called */
   PetscBool testRestep;       /* take every step twice and compare */
   PetscInt  retries;          /* rejected steps rolled back before their retry */
   PetscInt  restepChecks;     /* steps taken twice */
   PetscInt  restepMismatches; /* steps whose two takes differed */
   std::string *restepFirst;   /* the first array that differed, at the last mismatch (owned) */
 };
+
+/* After a capture or restore: the PetscInfo message (name, DMs, bytes, seconds, GB/s) and the -snapshot_monitor line.
+   The DMs are those with these object ids; collective when the monitor is on (src/interface/monitor.cxx). */
+PETSC_INTERN PetscErrorCode PetscSnapshotReport_Internal(PetscSnapshot, const char[], DM, const std::vector<PetscObjectId> &, PetscLogDouble);
+
+/* PetscSnapshotSetTS(): the snapshot is attached; read its TS options if it was set from options (src/ts/tsoptions.cxx) */
+PETSC_INTERN PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot);
 
 /* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the
    first four), or an empty string. Collective. */

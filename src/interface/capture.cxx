@@ -3,6 +3,7 @@
 #include "../include/snapshotimpl.hpp"
 
 #include <petscdmswarm.h>
+#include <petsctime.h>
 
 #include <cstdint>
 #include <cstring>
@@ -360,6 +361,7 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
 {
   PetscErrorCode             ierr;
   std::vector<PetscObjectId> visited;
+  PetscLogDouble             t0, t1;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -367,15 +369,18 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   PetscCall(CheckCommunicator(snap, dm, "PetscSnapshotCapture"));
   PetscCall(PetscSnapshotSetUp(snap));
   PetscTryTypeMethod(snap, begincapture); /* may refuse (no file name): before the event begins */
-  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(snap->captureEvent, snap, dm, 0, 0));
   ierr = CaptureTree(snap, dm, 0, &visited);
   if (snap->ops->endcapture) {
     PetscErrorCode ierrEnd = (*snap->ops->endcapture)(snap, ierr ? PETSC_FALSE : PETSC_TRUE); /* e.g. write the file */
     if (!ierr) ierr = ierrEnd;
   }
-  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Capture, snap, dm, 0, 0));
+  PetscCall(PetscLogEventEnd(snap->captureEvent, snap, dm, 0, 0));
   PetscCall(ierr);
+  PetscCall(PetscTime(&t1));
   snap->captureCount++;
+  PetscCall(PetscSnapshotReport_Internal(snap, "capture", dm, visited, t1 - t0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -415,6 +420,7 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   RestorePlan                plan;
   std::vector<PetscObjectId> visited;
   PetscErrorCode             ierr;
+  PetscLogDouble             t0, t1;
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -426,13 +432,18 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   top.snap     = snap;
   top.entry    = nullptr;
   top.failures = &checkFailures;
-  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(snap->restoreEvent, snap, dm, 0, 0));
   ierr = snap->ops->beginrestore ? (*snap->ops->beginrestore)(snap) : PETSC_SUCCESS; /* e.g. load and verify the file */
-  if (!ierr) ierr = CheckTree(snap, dm, 0, &plan, &visited, &top);
-  if (!ierr) ierr = AgreeHooks(comm, checkFailures, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
+  if (!ierr) {
+    PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_Check, snap, dm, 0, 0));
+    ierr = CheckTree(snap, dm, 0, &plan, &visited, &top);
+    if (!ierr) ierr = AgreeHooks(comm, checkFailures, top.refused, top.refusal, PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
+    PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Check, snap, dm, 0, 0));
+  }
   if (ierr) {
     PetscTryTypeMethod(snap, endrestore);
-    PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+    PetscCall(PetscLogEventEnd(snap->restoreEvent, snap, dm, 0, 0));
     PetscCall(ierr);
   }
   /* every DM of the plan is restored even when a hook (a user's restore function) failed on some rank: the others'
@@ -449,8 +460,13 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   }
   ierr = AgreeHooks(comm, restoreFailures, false, "", PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
   PetscTryTypeMethod(snap, endrestore);
-  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_Restore, snap, dm, 0, 0));
+  PetscCall(PetscLogEventEnd(snap->restoreEvent, snap, dm, 0, 0));
   PetscCall(ierr);
+  PetscCall(PetscTime(&t1));
+  snap->restoreCount++;
+  visited.clear();
+  for (auto &[d, entry] : plan) PetscCallCXX(visited.push_back(((PetscObject)d)->id));
+  PetscCall(PetscSnapshotReport_Internal(snap, "restore", dm, visited, t1 - t0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

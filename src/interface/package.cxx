@@ -3,8 +3,11 @@
 
 PetscClassId      PETSCSNAPSHOT_CLASSID = 0;
 PetscFunctionList PetscSnapshotList     = nullptr;
-PetscLogEvent     PETSCSNAPSHOT_Capture = 0;
-PetscLogEvent     PETSCSNAPSHOT_Restore = 0;
+/* -log_view: one capture and one restore event per storage type (a run with both types tells them apart), generic ones
+   for types registered by applications, and the phases inside (docs/user-guide.md, "Watching it work") */
+PetscLogEvent PETSCSNAPSHOT_Capture = 0, PETSCSNAPSHOT_Restore = 0, PETSCSNAPSHOT_MemCapture = 0, PETSCSNAPSHOT_MemRestore = 0;
+PetscLogEvent PETSCSNAPSHOT_H5Capture = 0, PETSCSNAPSHOT_H5Restore = 0, PETSCSNAPSHOT_Check = 0, PETSCSNAPSHOT_H5Write = 0;
+PetscLogEvent PETSCSNAPSHOT_H5Read = 0, PETSCSNAPSHOT_H5Verify = 0, PETSCSNAPSHOT_H5Redist = 0, PETSCSNAPSHOT_PlaceParts = 0;
 
 static PetscBool PetscSnapshotPackageInitialized = PETSC_FALSE;
 
@@ -50,6 +53,16 @@ PetscErrorCode PetscSnapshotInitializePackage(void)
   PetscCall(PetscSnapshotRegister(PETSCSNAPSHOTHDF5, PetscSnapshotCreate_HDF5));
   PetscCall(PetscLogEventRegister("SnapshotCapture", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Capture));
   PetscCall(PetscLogEventRegister("SnapshotRestore", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Restore));
+  PetscCall(PetscLogEventRegister("SnapMemCapture", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_MemCapture));
+  PetscCall(PetscLogEventRegister("SnapMemRestore", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_MemRestore));
+  PetscCall(PetscLogEventRegister("SnapH5Capture", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_H5Capture));
+  PetscCall(PetscLogEventRegister("SnapH5Restore", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_H5Restore));
+  PetscCall(PetscLogEventRegister("SnapCheck", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_Check));
+  PetscCall(PetscLogEventRegister("SnapH5Write", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_H5Write));
+  PetscCall(PetscLogEventRegister("SnapH5Read", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_H5Read));
+  PetscCall(PetscLogEventRegister("SnapH5Verify", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_H5Verify));
+  PetscCall(PetscLogEventRegister("SnapH5Redist", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_H5Redist));
+  PetscCall(PetscLogEventRegister("SnapPlaceParts", PETSCSNAPSHOT_CLASSID, &PETSCSNAPSHOT_PlaceParts));
   PetscCall(petscsnapshot::RegisterBuiltinHooks());
   /* -info_exclude snapshot and -log_exclude snapshot, as PETSc's own packages do */
   {

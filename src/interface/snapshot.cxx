@@ -74,6 +74,8 @@ PetscErrorCode PetscSnapshotSetType(PetscSnapshot snap, PetscSnapshotType stype)
     snap->data = nullptr;
   }
   PetscCall(PetscMemzero(snap->ops, sizeof(struct _PetscSnapshotOps)));
+  snap->captureEvent = PETSCSNAPSHOT_Capture; /* a type registered by an application logs the generic events */
+  snap->restoreEvent = PETSCSNAPSHOT_Restore;
   snap->setupcalled = PETSC_FALSE;
   PetscCall(PetscObjectChangeTypeName((PetscObject)snap, stype));
   PetscCall((*create)(snap));
@@ -180,7 +182,9 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
   Options Database Keys:
 + -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
 . -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
-. -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
+. -snapshot_monitor           - print one line per capture and restore (`PetscSnapshotSetMonitor()`)
+. -snapshot_test_restep       - completeness check of the attached TS (`PetscSnapshotSetTestRestep()`); offered only
+                                once attached (`PetscSnapshotSetTS()`)
 - -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
 
   Level: beginner
@@ -200,11 +204,13 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   if (set) PetscCall(PetscSnapshotSetType(snap, typeName));
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
-  PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  if (snap->attachedToTS) PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &snap->monitor, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
   PetscOptionsEnd();
+  snap->fromOptions = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -229,100 +235,6 @@ PetscErrorCode PetscSnapshotSetUp(PetscSnapshot snap)
   if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscTryTypeMethod(snap, setup);
   snap->setupcalled = PETSC_TRUE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static const char *RecordKindName(PetscSnapshotRecordKind kind)
-{
-  switch (kind) {
-  case PETSCSNAPSHOT_RECORD_VEC:
-    return "Vec";
-  case PETSCSNAPSHOT_RECORD_POINT_FIELD:
-    return "point field";
-  default:
-    return "array";
-  }
-}
-
-/*@C
-  PetscSnapshotView - Prints what the snapshot holds: per `DM`, each captured array with its kind, type, block size,
-  local and global item counts and bytes; the number of captures
-
-  Collective
-
-  Input Parameters:
-+ snap   - the snapshot
-- viewer - a `PETSCVIEWERASCII` viewer (NULL for stdout of the snapshot's communicator)
-
-  Notes:
-  Item and byte counts are the rank-local ones summed over all ranks (ghost values of local vectors included).
-
-  Level: beginner
-
-.seealso: `PetscSnapshotViewFromOptions()`, `PetscSnapshotCreate()`
-@*/
-PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
-{
-  PetscBool isascii;
-
-  PetscFunctionBegin;
-  PetscSnapshotValid(snap, 1);
-  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)snap), &viewer));
-  PetscValidHeaderSpecific(viewer, PETSC_VIEWER_CLASSID, 2);
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-  if (!isascii) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)snap, viewer));
-  PetscCall(PetscViewerASCIIPushTab(viewer));
-  PetscTryTypeMethod(snap, view, viewer); /* first: a type may load the inventory it shows (hdf5) */
-  PetscCall(PetscViewerASCIIPrintf(viewer, "captures: %" PetscInt_FMT ", DMs held: %zu\n", snap->captureCount, snap->entries->size()));
-  if (snap->retries || snap->restepChecks) PetscCall(PetscViewerASCIIPrintf(viewer, "TS: %" PetscInt_FMT " rejected steps rolled back; restep check: %" PetscInt_FMT " steps taken twice, %" PetscInt_FMT " differed\n", snap->retries, snap->restepChecks, snap->restepMismatches));
-  for (const auto &[name, entry] : *snap->entries) {
-    double total = 0;
-    for (const auto &[sname, slot] : entry.slots) total += (double)slot.bytes;
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &total, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "DM \"%s\" (%s, %d ranks): %" PetscInt_FMT " captures, %.0f bytes\n", name.c_str(), entry.dmType.c_str(), entry.commSize, entry.captures, total));
-    PetscCall(PetscViewerASCIIPushTab(viewer));
-    for (const auto &[sname, slot] : entry.slots) { /* entries with point fields (swarms): particle counts */
-      if (slot.info.kind != PETSCSNAPSHOT_RECORD_POINT_FIELD) continue;
-      PetscInt n = slot.info.n, lo, hi, sum;
-
-      PetscCall(MPIU_Allreduce(&n, &lo, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)snap)));
-      PetscCall(MPIU_Allreduce(&n, &hi, 1, MPIU_INT, MPI_MAX, PetscObjectComm((PetscObject)snap)));
-      PetscCall(MPIU_Allreduce(&n, &sum, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)snap)));
-      PetscCall(PetscViewerASCIIPrintf(viewer, "points: %" PetscInt_FMT " in all, %" PetscInt_FMT " to %" PetscInt_FMT " per rank\n", sum, lo, hi));
-      break;
-    }
-    for (const auto &[sname, slot] : entry.slots) {
-      double sums[2] = {(double)slot.info.n, (double)slot.bytes}; /* items (local items summed, ghosts included) */
-
-      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
-      PetscCall(PetscViewerASCIIPrintf(viewer, "%s \"%s\": %s, bs %" PetscInt_FMT ", %.0f items, %.0f bytes\n", RecordKindName(slot.info.kind), sname.c_str(), PetscDataTypes[slot.info.type], slot.info.bs, sums[0], sums[1]));
-    }
-    PetscCall(PetscViewerASCIIPopTab(viewer));
-  }
-  PetscCall(PetscViewerASCIIPopTab(viewer));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/*@C
-  PetscSnapshotViewFromOptions - Views the snapshot if an option asks for it
-
-  Collective
-
-  Input Parameters:
-+ snap - the snapshot
-. obj  - an object whose options prefix is used, or NULL
-- name - the option, for example "-snapshot_view"
-
-  Level: intermediate
-
-.seealso: `PetscSnapshotView()`, `PetscObjectViewFromOptions()`
-@*/
-PetscErrorCode PetscSnapshotViewFromOptions(PetscSnapshot snap, PetscObject obj, const char name[])
-{
-  PetscFunctionBegin;
-  PetscSnapshotValid(snap, 1);
-  PetscCall(PetscObjectViewFromOptions((PetscObject)snap, obj, name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -324,7 +324,8 @@ using namespace petscsnapshot;
 
   Options Database Key:
 . -snapshot_test_restep - take every step twice from the captured state and report the first captured object whose
-                          two results differ (`PetscSnapshotSetTestRestep()`)
+                          two results differ (`PetscSnapshotSetTestRestep()`); read here, on the first attachment, if
+                          `PetscSnapshotSetFromOptions()` was called before (it offers the option only once attached)
 
   Level: beginner
 
@@ -351,6 +352,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
       att->started = PETSC_FALSE;
     }
     PetscCall(Install(ts, att));
+    PetscCall(PetscSnapshotAttachedOptions_Internal(snap));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCallCXX(att = new Attachment());
@@ -363,87 +365,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscCall(PetscContainerDestroy(&container));
   /* no type yet: the pre-stage captures the first step and wraps the step of the type set meanwhile */
   PetscCall(Install(ts, att));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/*@
-  PetscSnapshotTSSetFromOptions - Attaches a snapshot to a `TS` if the options database asks for it
-
-  Collective
-
-  Input Parameter:
-. ts - the time stepper, after `TSSetFromOptions()`
-
-  Output Parameter:
-. snap - the attached snapshot, or NULL when none was asked for (may be NULL: the `TS` keeps its own reference)
-
-  Options Database Keys:
-+ -ts_snapshot          - attach a snapshot (`PetscSnapshotSetTS()`)
-- -ts_snapshot_test_restep - and check completeness (`PetscSnapshotSetTestRestep()`); the snapshot's own options
-                          take the prefix of the `TS` followed by "ts_", e.g. -ts_snapshot_view
-
-  Level: beginner
-
-.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotSetTestRestep()`
-@*/
-PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
-{
-  PetscBool     attach = PETSC_FALSE;
-  const char   *prefix;
-  PetscSnapshot s;
-
-  PetscFunctionBegin;
-  PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotTSSetFromOptions: argument 1 is not a TS");
-  if (snap) *snap = nullptr;
-  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)ts, &prefix));
-  PetscCall(PetscOptionsGetBool(((PetscObject)ts)->options, prefix, "-ts_snapshot", &attach, nullptr));
-  if (!attach) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &s));
-  PetscCall(PetscSnapshotSetOptionsPrefix(s, prefix));
-  PetscCall(PetscSnapshotAppendOptionsPrefix(s, "ts_"));
-  PetscCall(PetscSnapshotSetFromOptions(s));
-  PetscCall(PetscSnapshotSetTS(s, ts));
-  if (snap) *snap = s;
-  PetscCall(PetscSnapshotDestroy(&s)); /* the TS holds it */
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/*@
-  PetscSnapshotSetTestRestep - Makes an attached `TS` take every step twice from the captured state and compare the two
-  results bitwise: a completeness check of what is declared
-
-  Logically Collective
-
-  Input Parameters:
-+ snap - the snapshot attached with `PetscSnapshotSetTS()`
-- flg  - `PETSC_TRUE` to check
-
-  Options Database Key:
-. -snapshot_test_restep - turn the check on
-
-  Notes:
-  If state that influences a step is not captured (an undeclared counter, a history Vec, a cache), the second take
-  starts from a different state and the results differ: the report names the captured objects that differ (in DM and
-  name order), for example `DM "mesh" state "ts", DM "mesh" state "ts" (solution)`: the solution, which DM's
-  coordinates, which swarm field, which declared state. Every step is taken twice, and both takes start from
-  a restarted method (`TSRestartStep()`), so the run is not the same as without the check (for multistep methods it
-  stays at first order). When a post-step, post-evaluate or pre-step callback or a monitor is set, what `TSSolve()` runs
-  between two steps is checked too: the previous step is taken again followed by `TSPostEvaluate()`, `TSPostStep()`,
-  `TSMonitor()` and `TSPreStep()`, and compared with the state of the run. Objects composed on the `TS` (a TS, Vec or
-  DM, as PETSc's ex77 composes its particle `TS` under "_SwarmTS") that are not declared are reported, by the name they
-  are composed under, when they change during a step or between steps: no retry or restore rolls them back. Each
-  difference names the lowest rank where it occurs and the index of the first differing value there. Use it while
-  developing. `PetscSnapshotGetTSCounts()` returns the counts.
-
-  Level: intermediate
-
-.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotGetTSCounts()`
-@*/
-PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot snap, PetscBool flg)
-{
-  PetscFunctionBegin;
-  PetscSnapshotValid(snap, 1);
-  snap->testRestep = flg;
+  PetscCall(PetscSnapshotAttachedOptions_Internal(snap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Install petsc-snapshot into a scratch prefix, then build and run the main example three ways against the install:
-# find_package(PetscSnapshot), makefile.petsc, and pkg-config. Prints "N passed, M failed".
+# Install petsc-snapshot into a scratch prefix, MOVE the prefix elsewhere (nothing may point into the old place), then
+# build a C program (examples/heat_retry.c) and a C++ program (consumer.cxx) three ways against the moved prefix:
+# find_package(PetscSnapshot), pkg-config petscsnapshot, and the makefile fragment lib/petscsnapshot/conf/variables;
+# run each at 2 ranks. Prints "N passed, M failed".
 set -u
-build=$1 src=$2 mpiexec=$3 python=${4:-} pydir=${5:-}
+build=$1 src=$2 mpiexec=$3 petsc_dir=$4 python=${5:-} pydir=${6:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -11,22 +13,52 @@ check() { # name command...
   if "$@" > "$work/log" 2>&1; then echo "ok: $name"; passed=$((passed + 1))
   else echo "FAIL: $name"; tail -20 "$work/log"; failed=$((failed + 1)); fi
 }
-runs() { # exe: the example must run and report that rejected steps left no trace
-  "$mpiexec" -n 2 --oversubscribe "$1" -steps 3 | grep -q "left no trace"
+runs() { # the C example must report that rejected steps left no trace; the C++ program its exact restore
+  "$mpiexec" -n 2 --oversubscribe "$1/heat_retry" -steps 3 | grep -q "left no trace" &&
+    "$mpiexec" -n 2 --oversubscribe "$1/consumer_cxx" | grep -q "^ok: C++ consumer restored"
 }
-check "cmake --install" cmake --install "$build" --prefix "$work/prefix"
-check "installed header and pkg-config file" test -f "$work/prefix/include/petscsnapshot.h" -a -f "$work/prefix/lib/pkgconfig/petscsnapshot.pc"
-check "find_package(PetscSnapshot) consumer configures and builds" \
-  bash -c "cmake -S '$src/tests/consumer' -B '$work/consumer' -DCMAKE_PREFIX_PATH='$work/prefix' -DEXAMPLES_DIR='$src/examples' && cmake --build '$work/consumer'"
-check "find_package consumer runs" runs "$work/consumer/heat_retry"
-check "makefile.petsc builds against the install" make -s -f "$src/makefile.petsc" PETSCSNAPSHOT_DIR="$work/prefix" OUT="$work/make"
-check "makefile.petsc build runs" runs "$work/make/heat_retry"
-check "pkg-config build" bash -c "mpicc \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --cflags petscsnapshot) -I'$src/examples' '$src/examples/heat_retry.c' -o '$work/pc_heat' \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --libs petscsnapshot) -lm -Wl,-rpath,'$work/prefix/lib'"
-check "pkg-config build runs" runs "$work/pc_heat"
+check "cmake --install" cmake --install "$build" --prefix "$work/installed"
+mv "$work/installed" "$work/moved"
+p=$work/moved
+check "installed LICENSE, header, pkg-config file, makefile fragment, CMake config" \
+  test -f "$p/share/doc/petscsnapshot/LICENSE" -a -f "$p/include/petscsnapshot.h" -a -f "$p/lib/pkgconfig/petscsnapshot.pc" \
+    -a -f "$p/lib/petscsnapshot/conf/variables" -a -f "$p/lib/cmake/PetscSnapshot/PetscSnapshotConfig.cmake"
+check "manual pages installed: an index, a page per symbol, cross-links between pages" bash -c \
+  "grep -q 'PetscSnapshotCapture.html' '$p/share/doc/petscsnapshot/html/index.html' && grep -q 'href=\"PetscSnapshotRestore.html\"' '$p/share/doc/petscsnapshot/html/PetscSnapshotCapture.html'"
+check "no file of the moved prefix names the install directory" bash -c "! grep -rlI '$work/installed' '$p'"
+check "the CMake package defines no PETSc::PETSc and no absolute PETSc include directory" \
+  bash -c "! grep -rE 'PETSc::PETSc|/usr/include/hdf5|petscdir' '$p/lib/cmake/PetscSnapshot/PetscSnapshotConfig.cmake' '$p/lib/cmake/PetscSnapshot/PetscSnapshotTargets.cmake'"
+check "pkg-config: Requires PETSc of the minor release built against" \
+  bash -c "PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --print-requires petscsnapshot | grep -E '^PETSc >= [0-9]+\.[0-9]+' "
+
+mkdir -p "$work/cmake" "$work/pc" "$work/make"
+check "find_package(PetscSnapshot): C and C++ consumers configure and build" \
+  bash -c "cmake -S '$src/tests/consumer' -B '$work/cmake' -DCMAKE_PREFIX_PATH='$p' -DEXAMPLES_DIR='$src/examples' && cmake --build '$work/cmake'"
+check "find_package(PetscSnapshot) builds run at 2 ranks" runs "$work/cmake"
+
+fake=$work/fake-petsc # a PETSc of another minor release: the package must refuse it, naming both versions
+mkdir -p "$fake/lib/petsc/conf" "$fake/include" && touch "$fake/lib/libpetsc.so"
+printf 'PETSC_CC_INCLUDES = -I%s/include\nPETSC_LIB_BASIC = -lpetsc\n' "$fake" > "$fake/lib/petsc/conf/petscvariables"
+printf '#define PETSC_VERSION_MAJOR 3\n#define PETSC_VERSION_MINOR 99\n#define PETSC_VERSION_SUBMINOR 0\n' > "$fake/include/petscversion.h"
+check "find_package(PetscSnapshot) refuses a PETSc of another minor release (PETSC_DIR)" bash -c \
+  "! cmake -S '$src/tests/consumer' -B '$work/cmake-fake' -DCMAKE_PREFIX_PATH='$p' -DEXAMPLES_DIR='$src/examples' -DPETSC_DIR='$fake' > '$work/fake.log' 2>&1 &&
+   grep -q 'was built against PETSc [0-9.]*, but the PETSc found is' '$work/fake.log' && grep -q '3.99.0 (' '$work/fake.log'"
+
+pc() { PKG_CONFIG_PATH="$p/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" pkg-config "$@" petscsnapshot; }
+check "pkg-config: C and C++ consumers build (rpath from the rpath variable)" bash -c "
+  mpicc $(pc --cflags) -I'$src/examples' '$src/examples/heat_retry.c' -o '$work/pc/heat_retry' $(pc --libs) $(pc --variable=rpath) -lm &&
+  mpicxx $(pc --cflags) '$src/tests/consumer/consumer.cxx' -o '$work/pc/consumer_cxx' $(pc --libs) $(pc --variable=rpath)"
+check "pkg-config builds run at 2 ranks" runs "$work/pc"
+
+check "makefile fragment: C and C++ consumers build" \
+  make -f "$src/tests/consumer/makefile" PETSC_DIR="$petsc_dir" PETSCSNAPSHOT_DIR="$p" EXAMPLES_DIR="$src/examples" OUT="$work/make"
+check "makefile fragment builds run at 2 ranks" runs "$work/make"
+check "makefile fragment finds its prefix when PETSCSNAPSHOT_DIR is unset" bash -c \
+  "printf 'include %s\nshow:\n\t@echo \$(PETSCSNAPSHOT_DIR)\n' '$p/lib/petscsnapshot/conf/variables' > '$work/show.mk' && [ \"\$(make -s -f '$work/show.mk' show)\" = '$p' ]"
 if [ -n "$python" ]; then # the Python module, when it was built: installed, found from the prefix, usable
-  check "installed Python module imports and captures" env PYTHONPATH="$work/prefix/$pydir" "$python" -c "
+  check "installed Python module imports and captures" env PYTHONPATH="$p/$pydir" "$python" -c "
 import petscsnapshot, os
-assert os.path.realpath(os.path.dirname(petscsnapshot.__file__)) == os.path.realpath('$work/prefix/$pydir'), petscsnapshot.__file__
+assert os.path.realpath(os.path.dirname(petscsnapshot.__file__)) == os.path.realpath('$p/$pydir'), petscsnapshot.__file__
 from petsc4py import PETSc
 dm = PETSc.DMPlex().createBoxMesh([2, 2], simplex=False)
 dm.setName('mesh')

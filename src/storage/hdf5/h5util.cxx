@@ -200,6 +200,7 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Verify, 0, 0, 0, 0));
   if (rank == 0) {
     H5Quiet  quiet;
     hid_t    f   = OpenAlone(file, H5F_ACC_RDONLY);
@@ -220,7 +221,11 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
       (void)H5Fclose(f);
     }
   }
-  PetscCall(lf.Agree());
+  {
+    PetscErrorCode ierr = lf.Agree();
+    PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Verify, 0, 0, 0, 0));
+    PetscCall(ierr);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -28,13 +28,31 @@ using petscsnapshot::LocalFailures;
 namespace
 {
 
+/* -info: what PETSc's DMPlex loader redistributed, and how many mesh points this rank now has */
+PetscErrorCode InfoRedistributed(PetscSnapshot snap, DM dm, const char what[])
+{
+  const char *name;
+  PetscInt    pStart, pEnd;
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  if (!PetscLogPrintInfo) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+  PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)dm), &size));
+  PetscCall(PetscInfo(snap, "DM \"%s\": %s redistributed from %s by PETSc's DMPlex loader onto %d ranks, %" PetscInt_FMT " mesh points on this rank\n", name, what, Data(snap)->lastFile.c_str(), (int)size, pEnd - pStart));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotCheckMesh_HDF5(PetscSnapshot snap, DM dm, std::string *problem)
 {
   PetscViewer viewer;
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
   PetscCall(petscsnapshot::plexio::CheckMesh(viewer, dm, problem));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -44,7 +62,9 @@ PetscErrorCode PetscSnapshotCheckMeshVec_HDF5(PetscSnapshot snap, DM topo, const
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -54,7 +74,10 @@ PetscErrorCode PetscSnapshotGetMeshVec_HDF5(PetscSnapshot snap, DM topo, const c
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
+  PetscCall(InfoRedistributed(snap, topo, name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -64,7 +87,10 @@ PetscErrorCode PetscSnapshotGetMeshCoordinates_HDF5(PetscSnapshot snap, DM dm, P
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
   PetscCall(petscsnapshot::plexio::LoadCoordinates(viewer, dm, changed));
+  PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, dm, 0, 0));
+  PetscCall(InfoRedistributed(snap, dm, "coordinates"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -140,20 +166,38 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo_HDF5(PetscSnapshot snap, PetscMPIInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Load (verifying every row of every writer rank), drop the data, verify /topologies. */
+PetscErrorCode PetscSnapshotHDF5Verify_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotBeginRestore_HDF5(snap));
+  PetscCall(PetscSnapshotEndRestore_HDF5(snap));
+  PetscCall(VerifyTopologies(PetscObjectComm((PetscObject)snap), Data(snap)->lastFile, "PetscSnapshotHDF5Verify"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapshotOptionItems PetscOptionsObject)
 {
   HDF5Data *d = Data(snap);
   char      name[PETSC_MAX_PATH_LEN];
-  PetscBool set;
+  PetscBool set, developer = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "PetscSnapshot HDF5 options");
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "", d->failAfter, &d->failAfter, nullptr));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "", d->killAfter, &d->killAfter, nullptr));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "", d->failRank, &d->failRank, nullptr));
+  /* fault injection for the tests: read always, listed by -help only for developers (-snapshot_developer) */
+  PetscCall(PetscOptionsHasName(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_developer", &developer));
+  if (developer) {
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "PETSCSNAPSHOTHDF5", d->failAfter, &d->failAfter, nullptr));
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "PETSCSNAPSHOTHDF5", d->killAfter, &d->killAfter, nullptr));
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "PETSCSNAPSHOTHDF5", d->failRank, &d->failRank, nullptr));
+  } else {
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_fail_after", &d->failAfter, nullptr));
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_kill_after", &d->killAfter, nullptr));
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_fail_rank", &d->failRank, nullptr));
+  }
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -200,6 +244,7 @@ PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5Verify_C", nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -238,6 +283,14 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    DMPlex HDF5 layout; load it with `PetscSnapshotHDF5LoadDM()`, build the rest on it, and restore (particles are sent
    to the ranks owning their cells). See docs/file-format.md.
 
+   Developer Notes:
+   Fault injection for the test suite, listed by -help only with -snapshot_developer:
+.vb
+   -snapshot_hdf5_test_fail_after <n>  fail after writing n datasets
+   -snapshot_hdf5_test_fail_rank <r>   ... on rank r only (as a full disk does)
+   -snapshot_hdf5_test_kill_after <n>  rank 0 kills its process after n datasets, or before the rename
+.ve
+
    Level: beginner
 
 .seealso: `PetscSnapshotType`, `PetscSnapshotSetType()`, `PetscSnapshotHDF5SetFileName()`, `PETSCSNAPSHOTMEMORY`
@@ -248,6 +301,8 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
 #if defined(PETSC_HAVE_HDF5)
   PetscCallCXX(snap->data = new HDF5Data());
   PetscCall(PetscSnapshotSetMemoryOps_Internal(snap)); /* staging */
+  snap->captureEvent        = PETSCSNAPSHOT_H5Capture;
+  snap->restoreEvent        = PETSCSNAPSHOT_H5Restore;
   snap->ops->begincapture   = PetscSnapshotBeginCapture_HDF5;
   snap->ops->endcapture     = PetscSnapshotEndCapture_HDF5;
   snap->ops->beginrestore   = PetscSnapshotBeginRestore_HDF5;
@@ -265,6 +320,7 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", PetscSnapshotHDF5LoadDM_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", PetscSnapshotHDF5GetFileInfo_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5Verify_C", PetscSnapshotHDF5Verify_HDF5));
 #else
   SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
 #endif
@@ -403,5 +459,36 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot snap, PetscMPIInt *wri
   PetscSnapshotValid(snap, 1);
   PetscCall(PetscSnapshotSetUp(snap));
   PetscUseMethod(snap, "PetscSnapshotHDF5GetFileInfo_C", (PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *), (snap, writers, hasTS, time, step, canRedistribute));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotHDF5Verify - Reads the whole snapshot file as a restore does and checks everything a restore checks,
+  without restoring anything: format, schema version, every dataset's attributes, shape and the checksum of every
+  writer rank's rows, and the checksum of its `/topologies` (PETSc's DMPlex layout)
+
+  Collective
+
+  Input Parameter:
+. snap - the snapshot, of type `PETSCSNAPSHOTHDF5`, with its file name set (with `PetscSnapshotHDF5SetKeep()`, the
+         newest numbered file is read)
+
+  Notes:
+  Works at any number of ranks, whatever the number that wrote the file: the writer ranks' rows are dealt to the
+  readers, every row is read and verified once. A damaged, truncated or foreign file raises `PETSC_ERR_FILE_UNEXPECTED`
+  (or the error of `PetscSnapshotRestore()` for a missing file or another schema version) on every rank, naming the
+  first problem found. Afterwards the snapshot's inventory is the file's (as after `PetscSnapshotView()`), its data are
+  freed. `petscsnapshot-info --verify` calls it.
+
+  Level: intermediate
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotHDF5GetFileInfo()`, `PetscSnapshotRestore()`
+@*/
+PetscErrorCode PetscSnapshotHDF5Verify(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCall(PetscSnapshotSetUp(snap));
+  PetscUseMethod(snap, "PetscSnapshotHDF5Verify_C", (PetscSnapshot), (snap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

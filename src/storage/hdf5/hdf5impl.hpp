@@ -100,7 +100,7 @@ std::string    NumberedName(const std::string &base, PetscInt seq);
 PetscErrorCode NumberedFiles(MPI_Comm comm, const std::string &base, std::vector<std::pair<PetscInt, std::string>> *files);
 PetscErrorCode FileToLoad(PetscSnapshot snap, const char caller[], std::string *file);
 PetscErrorCode NextNumber(PetscSnapshot snap, PetscInt *seq);
-PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file);
+PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file, PetscObject who = nullptr); /* who: the PetscInfo object */
 
 /* write.cxx */
 PetscErrorCode ReleaseMeshes(HDF5Data *d);

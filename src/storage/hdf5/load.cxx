@@ -10,6 +10,7 @@
   #include <unistd.h>
   #include <cerrno>
   #include <xxhash.h>
+  #include <petsctime.h>
   #include "../../include/collective.hpp"
 
 namespace petscsnapshot::hdf5
@@ -317,11 +318,14 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   EntryMap     *loaded;
   LocalFailures lf(comm, "PetscSnapshotRestore");
   LoadContext   lc;
+  PetscLogDouble t0, t1;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscTime(&t0));
   PetscCall(OpenLocal(snap, "PetscSnapshotRestore", &file, &fid, &writers));
+  PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Read, snap, 0, 0, 0));
   PetscCallCXX(loaded = new EntryMap());
   lc.entries = loaded;
   lc.comm    = comm;
@@ -343,6 +347,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
       if (fp[0] != lc.fingerprint || fp[1] != ~lc.fingerprint) same.Fail(file + " changed while the ranks were reading it (replaced or rewritten during the restore)");
       ierr = same.Agree();
     }
+    PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Read, snap, 0, 0, 0));
     if (!ierr && writers != size) ierr = VerifyTopologies(comm, file, "PetscSnapshotRestore");
     if (!ierr && writers != size) { /* the DMPlex data are read during the restore */
       LocalFailures open(comm, "PetscSnapshotRestore");
@@ -366,6 +371,13 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   delete loaded;
   PetscCallCXX(d->lastFile = file);
   if (writers == size) PetscCall(PetscViewerDestroy(&d->loading));
+  if (PetscLogPrintInfo) {
+    double bytes = 0;
+    for (const auto &[name, e] : *snap->entries)
+      for (const auto &[sname, slot] : e.slots) bytes += (double)slot.bytes;
+    PetscCall(PetscTime(&t1));
+    PetscCall(PetscInfo(snap, "loaded %s (written by %d ranks, read by %d): %.0f bytes on this rank in %.6f s (%.3g GB/s), dataset checksums verified\n", file.c_str(), writers, (int)size, bytes, (double)(t1 - t0), t1 > t0 ? bytes / (t1 - t0) / 1e9 : 0.0));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

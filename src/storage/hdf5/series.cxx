@@ -78,14 +78,17 @@ PetscErrorCode NumberedFiles(MPI_Comm comm, const std::string &base, std::vector
 
 /* Rank 0 removes a file if it exists (a local step, agreed: a failure other than "does not exist" is raised on every
    rank, naming the file). */
-PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file)
+PetscErrorCode RemoveFile(MPI_Comm comm, const std::string &file, PetscObject who)
 {
   PetscMPIInt   rank;
   LocalFailures lf(comm, "PetscSnapshot");
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0 && access(file.c_str(), F_OK) == 0 && std::remove(file.c_str()) != 0 && errno != ENOENT) lf.Fail("cannot remove " + file + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
+  if (rank == 0 && access(file.c_str(), F_OK) == 0) {
+    if (std::remove(file.c_str()) == 0) PetscCall(PetscInfo(who, "removed %s\n", file.c_str()));
+    else if (errno != ENOENT) lf.Fail("cannot remove " + file + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
+  }
   PetscCall(lf.Agree());
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -13,6 +13,7 @@
   #include <csignal>
   #include <sys/stat.h>
   #include <cerrno>
+  #include <petsctime.h>
   #include "../../include/collective.hpp"
 
 namespace petscsnapshot::hdf5
@@ -336,6 +337,7 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   PetscMPIInt    rank;
   PetscInt       seq = 0;
   LocalFailures  lf(comm, "PetscSnapshotCapture");
+  PetscLogDouble t0 = 0, t1 = 0;
 
   PetscFunctionBegin;
   if (!success) PetscCall(ReleaseMeshes(d));
@@ -345,9 +347,15 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   if (!ierr) {
     PetscCallCXX(file = d->keep > 0 ? NumberedName(d->fileName, seq) : d->fileName);
     PetscCallCXX(tmp = file + ".tmp");
-    ierr = RemoveFile(comm, tmp); /* a temporary left by a killed process */
+    ierr = RemoveFile(comm, tmp, (PetscObject)snap); /* a temporary left by a killed process */
   }
-  if (!ierr) ierr = WriteFile(snap, tmp, file);
+  if (!ierr) {
+    PetscCall(PetscTime(&t0));
+    PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Write, snap, 0, 0, 0));
+    ierr = WriteFile(snap, tmp, file);
+    PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Write, snap, 0, 0, 0));
+    PetscCall(PetscTime(&t1));
+  }
   PetscCall(ReleaseMeshes(d));
   if (!ierr) KillHere(comm, d, PETSC_MAX_INT); /* testing: killed with the temporary complete, before the rename */
   if (!ierr) {
@@ -355,18 +363,26 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
     ierr = lf.Agree();
   }
   if (ierr) { /* the previous file is untouched; no temporary is left behind */
-    if (!tmp.empty()) PetscCall(RemoveFile(comm, tmp));
+    if (!tmp.empty()) PetscCall(RemoveFile(comm, tmp, (PetscObject)snap));
     while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
     PetscCall(ierr);
   }
   PetscCallCXX(d->lastFile = file);
+  if (rank == 0) {
+    struct stat st;
+    double      bytes = stat(file.c_str(), &st) == 0 ? (double)st.st_size : 0.0;
+    PetscMPIInt size;
+
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    PetscCall(PetscInfo(snap, "wrote %s: %.0f bytes in %.6f s (%.3g GB/s), %zu DMs, by %d ranks\n", file.c_str(), bytes, (double)(t1 - t0), t1 > t0 ? bytes / (t1 - t0) / 1e9 : 0.0, snap->entries->size(), (int)size));
+  }
   if (d->keep > 0) { /* the newest keep numbers stay; the file just written is the newest this object knows, and kept */
     std::vector<std::pair<PetscInt, std::string>> files;
 
     d->sequence = seq;
     PetscCall(NumberedFiles(comm, d->fileName, &files));
     for (size_t i = 0; i + (size_t)d->keep < files.size(); i++)
-      if (files[i].first < seq && files[i].second != file) PetscCall(RemoveFile(comm, files[i].second));
+      if (files[i].first < seq && files[i].second != file) PetscCall(RemoveFile(comm, files[i].second, (PetscObject)snap));
   }
   /* the data are on disk now: free the staged copies, keep the inventory */
   for (auto &[name, entry] : *snap->entries)

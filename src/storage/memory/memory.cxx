@@ -67,7 +67,9 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_Memory(PetscSnapshot snap)
 {
   PetscFunctionBegin;
   PetscCall(PetscSnapshotSetMemoryOps_Internal(snap));
-  snap->ops->view = PetscSnapshotView_Memory;
+  snap->ops->view    = PetscSnapshotView_Memory;
+  snap->captureEvent = PETSCSNAPSHOT_MemCapture;
+  snap->restoreEvent = PETSCSNAPSHOT_MemRestore;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
