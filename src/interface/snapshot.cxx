@@ -180,6 +180,7 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 + -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
 . -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
 . -snapshot_test_restep       - completeness check of an attached TS (`PetscSnapshotSetTestRestep()`)
+. -snapshot_dm_topology       - keep each captured `DMPLEX`'s topology to rebuild it (`PetscSnapshotSetDMTopology()`)
 - -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
 
   Level: beginner
@@ -200,6 +201,7 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
   PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of an attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_dm_topology", "Keep the topology of each captured DMPlex, to rebuild it with PetscSnapshotCreateDM()", "PetscSnapshotSetDMTopology", snap->dmTopology, &snap->dmTopology, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
@@ -297,6 +299,7 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
       PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
       PetscCall(PetscViewerASCIIPrintf(viewer, "%s \"%s\": %s, bs %" PetscInt_FMT ", %.0f items, %.0f bytes\n", RecordKindName(slot.info.kind), sname.c_str(), PetscDataTypes[slot.info.type], slot.info.bs, sums[0], sums[1]));
     }
+    PetscCall(petscsnapshot::ViewTopology(snap, entry, viewer));
     PetscCall(PetscViewerASCIIPopTab(viewer));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));
@@ -329,6 +332,7 @@ PetscErrorCode PetscSnapshotDropEntry_Internal(PetscSnapshot snap, petscsnapshot
 {
   PetscFunctionBegin;
   for (auto &[sname, slot] : it->second.slots) PetscTryTypeMethod(snap, drop, &slot);
+  PetscCall(petscsnapshot::DropTopology(&it->second));
   PetscCallCXX(snap->entries->erase(it));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

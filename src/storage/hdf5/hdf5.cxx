@@ -199,6 +199,7 @@ PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotCreateDM_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -264,6 +265,7 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", PetscSnapshotHDF5SetFileName_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", PetscSnapshotHDF5LoadDM_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotCreateDM_C", PetscSnapshotHDF5LoadDM_HDF5)); /* the file is the topology */
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", PetscSnapshotHDF5GetFileInfo_HDF5));
 #else
   SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
