@@ -288,6 +288,164 @@ static PetscErrorCode TestPlexCheck(DM dm, const char what[])
   PetscFunctionReturn(0);
 }
 
+
+/* The values of a global Vec as rows of bs values, gathered on rank 0 and sorted (a multiset: equal whatever the
+   numbering and partition) */
+static PetscErrorCode SortedRows(Vec v, PetscInt bs, PetscScalar **rows, PetscInt *N)
+{
+  VecScatter         scatter;
+  Vec                all;
+  const PetscScalar *a;
+  PetscMPIInt        rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)v), &rank));
+  PetscCall(VecScatterCreateToZero(v, &scatter, &all));
+  PetscCall(VecScatterBegin(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetLocalSize(all, N));
+  PetscCall(PetscMalloc1(*N + 1, rows));
+  PetscCall(VecGetArrayRead(all, &a));
+  if (*N) PetscCall(PetscArraycpy(*rows, a, *N));
+  PetscCall(VecRestoreArrayRead(all, &a));
+  *N /= bs;
+  if (rank == 0) {
+    globalRowSize = bs * sizeof(PetscScalar);
+    qsort(*rows, *N, globalRowSize, CompareRows);
+  }
+  PetscCall(VecScatterDestroy(&scatter));
+  PetscCall(VecDestroy(&all));
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  PetscScalar *u, *x;
+  PetscInt     nu, nx;
+  GlobalSet    particles;
+  PetscReal    time;
+} GlobalState;
+
+static const char *const particleFields[] = {DMSwarmField_pid, DMSwarmPICField_coor, "velocity", "tag", "serial", "info"};
+
+static PetscErrorCode GlobalStateGet(Heat *h, DM sw, GlobalState *g)
+{
+  Vec x;
+
+  PetscFunctionBeginUser;
+  PetscCall(SortedRows(h->u, 1, &g->u, &g->nu));
+  PetscCall(DMGetCoordinates(h->dm, &x));
+  PetscCall(SortedRows(x, 2, &g->x, &g->nx));
+  PetscCall(GlobalSetGetFields(sw, particleFields, 6, &g->particles));
+  PetscCall(TSGetTime(h->ts, &g->time));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode GlobalStateFree(GlobalState *g)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(g->u));
+  PetscCall(PetscFree(g->x));
+  PetscCall(GlobalSetFree(&g->particles));
+  PetscFunctionReturn(0);
+}
+
+/* Equal on rank 0 (the gathered rows), the verdict everywhere: values, coordinates, particles, clock */
+static PetscErrorCode GlobalStateEqual(const GlobalState *a, const GlobalState *b, PetscBool eq[4])
+{
+  PetscMPIInt rank;
+  PetscBool   p;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  eq[0] = eq[1] = PETSC_FALSE;
+  if (rank == 0) {
+    eq[0] = (PetscBool)(a->nu == b->nu && !memcmp(a->u, b->u, a->nu * sizeof(PetscScalar)));
+    eq[1] = (PetscBool)(a->nx == b->nx && !memcmp(a->x, b->x, 2 * a->nx * sizeof(PetscScalar)));
+  }
+  PetscCallMPI(MPI_Bcast(eq, 2, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCall(GlobalSetEqual(&a->particles, &b->particles, &p));
+  eq[2] = p;
+  eq[3] = (PetscBool)(a->time == b->time);
+  PetscFunctionReturn(0);
+}
+
+/* The hdf5 type: PetscSnapshotCreateDM() loads the mesh from the file (PetscSnapshotHDF5LoadDM()); at the same rank
+   count the restore into it is exact (values, coordinates, particles, clock as sets: PETSc's loaders may number and
+   distribute the points otherwise) */
+static PetscErrorCode HDF5Part(MPI_Comm comm)
+{
+  PetscSnapshot snap;
+  Heat          cur, fine, back;
+  DM            sw, adapted, loaded;
+  GlobalState   atCapture, restored, refAfter, after;
+  PetscBool     eq[4];
+  PetscMPIInt   size;
+  char          file[64];
+  PetscInt      K = 3;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  {
+    DM mesh;
+    PetscCall(CreateBoxMesh(comm, 8, PETSC_FALSE, "mesh", &mesh));
+    PetscCall(HeatDiscretize(mesh));
+    PetscCall(HeatOn(mesh, &cur));
+    PetscCall(DMDestroy(&mesh));
+  }
+  PetscCall(CreateSwarm(cur.dm, 2, SWARM_STANDARD, &sw));
+  PetscCall(Steps(&cur, sw, 2));
+  PetscCall(PetscSnapshotCreate(comm, &snap));
+  PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTHDF5));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "test_adapt_np%d.h5", (int)size));
+  PetscCall(PetscSnapshotHDF5SetFileName(snap, file));
+  PetscCall(PetscSnapshotCapture(snap, sw));
+  PetscCall(GlobalStateGet(&cur, sw, &atCapture));
+  PetscCall(Steps(&cur, sw, K));
+  PetscCall(GlobalStateGet(&cur, sw, &refAfter)); /* the never-adapted run */
+
+  PetscCall(Adapt(cur.dm, ADAPT_REFINE, &adapted));
+  PetscCall(HeatDiscretize(adapted));
+  PetscCall(HeatOn(adapted, &fine));
+  PetscCall(DMDestroy(&adapted));
+  PetscCall(Rebind(sw, fine.dm));
+  PetscCall(Steps(&fine, sw, 2));
+  TestExpectError(comm, PetscSnapshotRestore(snap, sw), "PetscSnapshotCreateDM", "hdf5: a restore into the refined mesh is refused, pointing to PetscSnapshotCreateDM()");
+
+  PetscCall(PetscSnapshotCreateDM(snap, "mesh", &loaded));
+  PetscCall(TestPlexCheck(loaded, "hdf5: the mesh PetscSnapshotCreateDM() loads passes DMPlexCheck()"));
+  PetscCall(HeatDiscretize(loaded)); /* the file holds no discretization */
+  PetscCall(HeatOn(loaded, &back));
+  PetscCall(DMDestroy(&loaded));
+  PetscCall(DMSwarmSetCellDM(sw, back.dm));
+  PetscCall(HeatFree(&fine));
+  PetscCall(HeatFree(&cur));
+  PetscCall(PetscSnapshotRestore(snap, sw));
+  PetscCall(GlobalStateGet(&back, sw, &restored));
+  PetscCall(GlobalStateEqual(&atCapture, &restored, eq));
+  PetscCall(TestCheck(comm, eq[0], "hdf5: after the restore into the loaded mesh, u holds the captured values (as a set, bitwise)"));
+  PetscCall(TestCheck(comm, eq[1], "hdf5: the loaded mesh has the captured coordinates (as a set of points, bitwise)"));
+  PetscCall(TestCheck(comm, eq[2], "hdf5: the particles are the captured ones (sorted by id, every field but cell and rank, bitwise)"));
+  PetscCall(TestCheck(comm, eq[3], "hdf5: the TS clock is the captured one"));
+  {
+    PetscBool placed;
+    PetscCall(SwarmPlaced(sw, back.dm, &placed));
+    PetscCall(TestCheck(comm, placed, "hdf5: every particle is on the rank owning its cell of the loaded mesh, with that cell"));
+  }
+  PetscCall(Steps(&back, sw, K));
+  PetscCall(GlobalStateGet(&back, sw, &after));
+  PetscCall(GlobalStateEqual(&refAfter, &after, eq));
+  PetscCall(PetscPrintf(comm, "info: hdf5, %d ranks: %" PetscInt_FMT " steps after the restore, u %s, coordinates %s, particles %s the never-adapted run bitwise (as sets)\n", (int)size, K, eq[0] ? "equals" : "differs from", eq[1] ? "equal" : "differ from", eq[2] ? "equal" : "differ from"));
+
+  PetscCall(GlobalStateFree(&atCapture));
+  PetscCall(GlobalStateFree(&restored));
+  PetscCall(GlobalStateFree(&refAfter));
+  PetscCall(GlobalStateFree(&after));
+  PetscCall(PetscSnapshotDestroy(&snap));
+  PetscCall(DMDestroy(&sw));
+  PetscCall(HeatFree(&back));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   MPI_Comm      comm;
@@ -301,6 +459,16 @@ int main(int argc, char **argv)
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   comm = PETSC_COMM_WORLD;
+  {
+    PetscBool hdf5 = PETSC_FALSE;
+    PetscCall(PetscOptionsGetBool(NULL, NULL, "-hdf5", &hdf5, NULL));
+    if (hdf5) {
+      PetscCall(HDF5Part(comm));
+      PetscCall(TestFinish(comm, &code));
+      PetscCall(PetscFinalize());
+      return code;
+    }
+  }
   {
     DM mesh;
     PetscCall(CreateBoxMesh(comm, 8, PETSC_FALSE, "mesh", &mesh));
