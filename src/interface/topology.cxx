@@ -279,7 +279,11 @@ static PetscErrorCode SetCapturedCoordinates(PetscSnapshot snap, const Entry &en
     PetscCall(VecRestoreArrayWrite(c, &a));
     PetscFunctionReturn(PETSC_SUCCESS);
   });
-  PetscCall(lf.Agree());
+  {
+    PetscErrorCode ierr = lf.Agree();
+    if (ierr) PetscCall(VecDestroy(&c));
+    PetscCall(ierr);
+  }
   PetscCall(PetscObjectSetName((PetscObject)c, "coordinates"));
   if (cell) PetscCall(DMSetCellCoordinatesLocal(dm, c));
   else PetscCall(DMSetCoordinatesLocal(dm, c));
