@@ -72,16 +72,12 @@ static PetscErrorCode HeatAddField(DM dm)
   PetscFunctionReturn(0);
 }
 
-/* Discretize the heat equation on dm and create the time stepper and the solution (initial condition projected). */
-static PetscErrorCode HeatProblemSetUp(DM dm, PetscReal dt, TS *ts, Vec *u)
+/* Discretize the heat equation on dm: the field, its pointwise residual and Jacobian, the wall boundary condition. */
+static PetscErrorCode HeatDiscretize(DM dm)
 {
   PetscDS  ds;
   DMLabel  label;
   PetscInt id = 1;
-  SNES     snes;
-  KSP      ksp;
-  PC       pc;
-  PetscErrorCode (*initial[1])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *, void *) = {heat_initial};
 
   PetscFunctionBeginUser;
   PetscCall(HeatAddField(dm));
@@ -90,7 +86,19 @@ static PetscErrorCode HeatProblemSetUp(DM dm, PetscReal dt, TS *ts, Vec *u)
   PetscCall(PetscDSSetJacobian(ds, 0, 0, heat_g0, heat_g1, NULL, heat_g3));
   PetscCall(DMGetLabel(dm, "marker", &label));
   PetscCall(DMAddBoundary(dm, DM_BC_ESSENTIAL, "wall", label, 1, &id, 0, 0, NULL, (void (*)(void))heat_zero, NULL, NULL, NULL));
+  PetscFunctionReturn(0);
+}
 
+/* The time stepper and the solution (initial condition projected) of the heat equation on a DM discretized by
+   HeatDiscretize() (or rebuilt with its discretization, see PetscSnapshotCreateDM()). */
+static PetscErrorCode HeatTSCreate(DM dm, PetscReal dt, TS *ts, Vec *u)
+{
+  SNES     snes;
+  KSP      ksp;
+  PC       pc;
+  PetscErrorCode (*initial[1])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *, void *) = {heat_initial};
+
+  PetscFunctionBeginUser;
   PetscCall(TSCreate(PetscObjectComm((PetscObject)dm), ts));
   PetscCall(TSSetDM(*ts, dm));
   PetscCall(DMTSSetBoundaryLocal(dm, DMPlexTSComputeBoundary, NULL));
@@ -115,6 +123,15 @@ static PetscErrorCode HeatProblemSetUp(DM dm, PetscReal dt, TS *ts, Vec *u)
   PetscCall(DMProjectFunction(dm, 0.0, initial, NULL, INSERT_ALL_VALUES, *u));
   PetscCall(TSSetSolution(*ts, *u));
   PetscCall(TSSetUp(*ts));
+  PetscFunctionReturn(0);
+}
+
+/* Discretize the heat equation on dm and create the time stepper and the solution (initial condition projected). */
+static PetscErrorCode HeatProblemSetUp(DM dm, PetscReal dt, TS *ts, Vec *u)
+{
+  PetscFunctionBeginUser;
+  PetscCall(HeatDiscretize(dm));
+  PetscCall(HeatTSCreate(dm, dt, ts, u));
   PetscFunctionReturn(0);
 }
 

@@ -171,6 +171,11 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotRestore(PetscSnapshot, DM);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHasDM(PetscSnapshot, DM, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetCaptureCount(PetscSnapshot, PetscInt *);
 
+/* Undoing a mesh adaptation: keep each captured DMPlex's topology, rebuild the captured DMPlex */
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetDMTopology(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetDMTopology(PetscSnapshot, PetscBool *);
+PETSC_EXTERN PetscErrorCode PetscSnapshotCreateDM(PetscSnapshot, const char[], DM *);
+
 /* The hdf5 type */
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const char[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt);

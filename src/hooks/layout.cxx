@@ -295,7 +295,9 @@ static PetscErrorCode CheckLayout(PetscSnapshotRecord rec, DM dm, void *ctx)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   if (redistributed) PetscCall(PetscSnapshotRecordRefuse(rec, "a DM of type %s is laid out per rank: it can be restored only on the %d ranks that captured it", rec->entry->dmType.c_str(), rec->entry->commSize));
-  else if (!why.empty()) PetscCall(PetscSnapshotRecordRefuse(rec, "%s%s", why.c_str(), isplex ? "; restore into a DMPlex distributed like the captured one (same rank count and partitioner)" : ""));
+  else if (!why.empty())
+    PetscCall(PetscSnapshotRecordRefuse(rec, "%s%s", why.c_str(),
+                                        isplex ? "; restore into a DMPlex distributed like the captured one (same rank count and partitioner), or, if the mesh was refined, adapted or redistributed since the capture, rebuild the captured one with PetscSnapshotCreateDM() (capture with PetscSnapshotSetDMTopology()) and restore into it" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

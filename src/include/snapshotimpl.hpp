@@ -60,6 +60,8 @@ struct Slot {
 
 using SlotMap = std::map<std::string, Slot, std::less<>>;
 
+struct HeldTopology; /* a captured DMPlex's topology, for PetscSnapshotCreateDM() (src/interface/topology.cxx) */
+
 /* Everything the snapshot holds for one DM, keyed in the snapshot by the DM's name. */
 struct Entry {
   std::string   name;
@@ -72,6 +74,8 @@ struct Entry {
      rank count, or a DMPlex partitioned otherwise), so data go through the storage's point identity (see
      RecordRedistributed()) */
   bool redistribute = false;
+  /* with PetscSnapshotSetDMTopology(): the captured DMPlex's topology (owned; freed by DropTopology()) */
+  HeldTopology *topology = nullptr;
 };
 
 using EntryMap = std::map<std::string, Entry, std::less<>>;
@@ -98,6 +102,12 @@ PETSC_INTERN PetscErrorCode RegisterBuiltinHooks(void);
 /* Capture a DM (and, through its hooks, its sub-DMs) into its entry; check a DM and its sub-DMs, queueing them. */
 PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int, std::vector<PetscObjectId> *);
 PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std::vector<PetscObjectId> *, _n_PetscSnapshotRecord *);
+
+/* Topology of a DMPlex entry (src/interface/topology.cxx): kept or refreshed after the capture hooks agreed (collective),
+   released, viewed. */
+PETSC_INTERN PetscErrorCode CaptureTopology(PetscSnapshot, DM, Entry &);
+PETSC_INTERN PetscErrorCode DropTopology(Entry *);
+PETSC_INTERN PetscErrorCode ViewTopology(PetscSnapshot, const Entry &, PetscViewer);
 
 /* Set by the TS attachment while it restores the start of a step to retry it: that TS (only) then gets its solution
    back but keeps its clock, the adaptor's new time step and its method's history; any other declared TS is restored
@@ -202,6 +212,7 @@ struct _p_PetscSnapshot {
   void                    *data;    /* the storage type's */
   void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
   size_t                   scratchSize;
+  PetscBool dmTopology;    /* keep each captured DMPlex's topology (PetscSnapshotSetDMTopology()) */
   PetscBool skipUnchanged; /* skip Vecs whose object state shows them unchanged since the last capture or restore */
   /* TS attachment (src/ts) */
   PetscBool attachedToTS;     /* PetscSnapshotSetTS() was called: -snapshot_test_restep is offered */

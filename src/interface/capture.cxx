@@ -192,6 +192,7 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
     PetscTryTypeMethod(snap, drop, &it->second);
     PetscCallCXX(it = entry.slots.erase(it));
   }
+  PetscCall(CaptureTopology(snap, dm, entry)); /* collective, after the ranks agreed; nothing unless asked */
   entry.captures++;
   for (DM sub : rec.subDMs) PetscCall(CaptureTree(snap, sub, depth + 1, visited));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -185,6 +185,7 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 . -snapshot_monitor           - print one line per capture and restore (`PetscSnapshotSetMonitor()`)
 . -snapshot_test_restep       - completeness check of the attached TS (`PetscSnapshotSetTestRestep()`); offered only
                                 once attached (`PetscSnapshotSetTS()`)
+. -snapshot_dm_topology       - keep each captured `DMPLEX`'s topology to rebuild it (`PetscSnapshotSetDMTopology()`)
 - -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
 
   Level: beginner
@@ -206,6 +207,7 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
   if (snap->attachedToTS) PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &snap->monitor, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_dm_topology", "Keep the topology of each captured DMPlex, to rebuild it with PetscSnapshotCreateDM()", "PetscSnapshotSetDMTopology", snap->dmTopology, &snap->dmTopology, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
   PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
@@ -242,6 +244,7 @@ PetscErrorCode PetscSnapshotDropEntry_Internal(PetscSnapshot snap, petscsnapshot
 {
   PetscFunctionBegin;
   for (auto &[sname, slot] : it->second.slots) PetscTryTypeMethod(snap, drop, &slot);
+  PetscCall(petscsnapshot::DropTopology(&it->second));
   PetscCallCXX(snap->entries->erase(it));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

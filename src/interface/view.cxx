@@ -124,6 +124,7 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "DM \"%s\" (%s, captured on %d ranks): %" PetscInt_FMT " captures, %zu arrays, %.0f bytes in all\n", name.c_str(), entry.dmType.c_str(), entry.commSize, entry.captures, entry.slots.size(), total));
     PetscCall(PetscViewerASCIIPushTab(viewer));
     for (const auto &[sname, slot] : entry.slots) PetscCall(ViewSlot(snap, viewer, sname, slot, detail));
+    PetscCall(petscsnapshot::ViewTopology(snap, entry, viewer));
     PetscCall(PetscViewerASCIIPopTab(viewer));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));

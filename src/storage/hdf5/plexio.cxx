@@ -143,7 +143,7 @@ PetscErrorCode CheckMesh(PetscViewer viewer, DM dm, std::string *problem)
   PetscCall(FileSF(dm, &sfXC));
   if (!has) PetscCallCXX(*problem = "the file has no DMPlex topology \"" + std::string(name) + "\" to restore it at another rank count");
   else if (!sfXC)
-    PetscCallCXX(*problem = "to restore into a DMPlex that does not hold the captured points rank by rank (another rank count or another partition), load it from the file with PetscSnapshotHDF5LoadDM(): a mesh the program builds itself cannot be matched point by point to the file's");
+    PetscCallCXX(*problem = "to restore into a DMPlex that does not hold the captured points rank by rank (another rank count or another partition), load it from the file with PetscSnapshotCreateDM() or PetscSnapshotHDF5LoadDM() (also after a refinement, adaptation or redistribution since the capture): a mesh the program builds itself cannot be matched point by point to the file's");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
