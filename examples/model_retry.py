@@ -79,7 +79,7 @@ class Model:
         x[:] = rng.uniform(0.1, 0.9, x.shape)
         sw.restoreField("DMSwarmPIC_coor")
         m = sw.getField("material")
-        m[:] = np.arange(n) + 1000 * RANK
+        m.reshape(-1)[:] = np.arange(n) + 1000 * RANK  # (n,) or (n, 1) depending on the petsc4py version
         sw.restoreField("material")
         sw.migrate(remove_sent_points=True)
         return sw

@@ -4,10 +4,23 @@
 
 from petsc4py.PETSc import Error as _PetscError
 
+cdef extern from "compat.h" nogil:
+    ctypedef const char *PetscSnapshotErrorText  # char * up to PETSc 3.24, const char * from 3.25
+    PetscErrorCode PetscErrorMessage(PetscErrorCode, const char **, PetscSnapshotErrorText *)
+
 cdef int CHKERR(PetscErrorCode ierr) except -1:
+    cdef PetscSnapshotErrorText specific = NULL
     if ierr == 0:
         return 0
-    raise _PetscError(<int>ierr)
+    error = _PetscError(<int>ierr)
+    # petsc4py up to 3.2x kept the message of the error in a class-wide traceback that str(error) shows; newer
+    # petsc4py fill it only for errors raised by petsc4py itself. Add PETSc's message of the error when it is missing.
+    if PetscErrorMessage(ierr, NULL, &specific) == 0 and specific != NULL:
+        message = (<bytes>(<const char *>specific)).decode("utf-8", "replace").strip()
+        if message and message not in str(error):
+            error._traceback_ = list(getattr(_PetscError, "_traceback_", [])) + [message]
+            error._traceback = [message]
+    raise error
 
 cdef bytes _tobytes(object s):
     if isinstance(s, bytes):

@@ -61,7 +61,7 @@ def make_swarm(mesh, n_local=16, seed=1, name="particles"):
     v[:] = rng.uniform(-1, 1, v.shape)
     sw.restoreField("velocity")
     t = sw.getField("tag")
-    t[:] = np.arange(n_local) + 1000 * COMM.getRank()
+    t.reshape(-1)[:] = np.arange(n_local) + 1000 * COMM.getRank()  # (n,) or (n, 1): petsc4py 3.25 keeps the block size
     sw.restoreField("tag")
     sw.migrate(remove_sent_points=True)
     return sw
