@@ -25,7 +25,8 @@ static const char *const geometryCaches[] = {"DMPlex_cellgeom_fvm", "DMPlex_face
 /* PETSc's FEM residual and Jacobian cache the cell geometry (PetscFEGeom) composed on the point IS they integrate
    over, which for all cells is a stratum IS held by a label ("depth", "dim", ...). Replacing each stratum IS by a copy
    drops those compositions without knowing their (version-dependent) names. */
-static PetscErrorCode RefreshLabelStrata(DM dm)
+/* Calls fn(label, value, ctx) for every stratum of every label of dm */
+PetscErrorCode ForEachLabelStratum(DM dm, PetscErrorCode (*fn)(DMLabel, PetscInt, void *), void *ctx)
 {
   PetscInt nl;
 
@@ -41,20 +42,32 @@ static PetscErrorCode RefreshLabelStrata(DM dm)
     PetscCall(DMLabelGetValueIS(label, &values));
     PetscCall(ISGetLocalSize(values, &nv));
     PetscCall(ISGetIndices(values, &v));
-    for (PetscInt i = 0; i < nv; i++) {
-      IS stratum, fresh;
-
-      PetscCall(DMLabelGetStratumIS(label, v[i], &stratum));
-      if (!stratum) continue;
-      PetscCall(ISDuplicate(stratum, &fresh));
-      PetscCall(ISCopy(stratum, fresh));
-      PetscCall(DMLabelSetStratumIS(label, v[i], fresh));
-      PetscCall(ISDestroy(&fresh));
-      PetscCall(ISDestroy(&stratum));
-    }
+    for (PetscInt i = 0; i < nv; i++) PetscCall(fn(label, v[i], ctx));
     PetscCall(ISRestoreIndices(values, &v));
     PetscCall(ISDestroy(&values));
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RefreshStratum(DMLabel label, PetscInt value, void *)
+{
+  IS stratum, fresh;
+
+  PetscFunctionBegin;
+  PetscCall(DMLabelGetStratumIS(label, value, &stratum));
+  if (!stratum) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(ISDuplicate(stratum, &fresh));
+  PetscCall(ISCopy(stratum, fresh));
+  PetscCall(DMLabelSetStratumIS(label, value, fresh));
+  PetscCall(ISDestroy(&fresh));
+  PetscCall(ISDestroy(&stratum));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RefreshLabelStrata(DM dm)
+{
+  PetscFunctionBegin;
+  PetscCall(ForEachLabelStratum(dm, RefreshStratum, nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -98,6 +98,8 @@ enum class Phase { Capture, Check, Restore };
 PETSC_INTERN PetscErrorCode HookRegistryGet(std::vector<Hook> **);
 PETSC_INTERN PetscErrorCode HookRegistryClear(void);
 PETSC_INTERN PetscErrorCode RegisterBuiltinHooks(void);
+/* fn(label, value, ctx) for every stratum of every label of a DM (src/hooks/coordinates.cxx) */
+PETSC_INTERN PetscErrorCode ForEachLabelStratum(DM, PetscErrorCode (*)(DMLabel, PetscInt, void *), void *);
 
 /* Capture a DM (and, through its hooks, its sub-DMs) into its entry; check a DM and its sub-DMs, queueing them. */
 PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int, std::vector<PetscObjectId> *);

@@ -93,33 +93,22 @@ static PetscErrorCode KeyOf(DM dm, TopologyKey *key)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode AddStratumBytes(DMLabel label, PetscInt value, void *ctx)
+{
+  PetscInt size;
+
+  PetscFunctionBegin;
+  PetscCall(DMLabelGetStratumSize(label, value, &size));
+  *static_cast<double *>(ctx) += (double)size * sizeof(PetscInt);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Bytes of the values of every label of dm (each labelled point once per stratum, as PetscInt) */
 static PetscErrorCode LabelBytes(DM dm, double *bytes)
 {
-  PetscInt nl;
-
   PetscFunctionBegin;
   *bytes = 0;
-  PetscCall(DMGetNumLabels(dm, &nl));
-  for (PetscInt l = 0; l < nl; l++) {
-    DMLabel         label;
-    IS              values;
-    PetscInt        nv;
-    const PetscInt *v;
-
-    PetscCall(DMGetLabelByNum(dm, l, &label));
-    PetscCall(DMLabelGetValueIS(label, &values));
-    PetscCall(ISGetLocalSize(values, &nv));
-    PetscCall(ISGetIndices(values, &v));
-    for (PetscInt i = 0; i < nv; i++) {
-      PetscInt size;
-
-      PetscCall(DMLabelGetStratumSize(label, v[i], &size));
-      *bytes += (double)size * sizeof(PetscInt);
-    }
-    PetscCall(ISRestoreIndices(values, &v));
-    PetscCall(ISDestroy(&values));
-  }
+  PetscCall(ForEachLabelStratum(dm, AddStratumBytes, bytes));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
