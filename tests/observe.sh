@@ -28,24 +28,24 @@ hasnot "hdf5 run: no memory event in -log_view" run.txt '^SnapMem'
 for e in SnapH5Restore SnapCheck SnapH5Read SnapH5Verify SnapH5Redist SnapPlaceParts; do has "hdf5 restart on 3 ranks: -log_view shows $e" restart.txt "$(printf "$ev" $e)"; done
 
 num='[0-9]+ bytes on this rank in [0-9.]+ s \([0-9.e+-]+ GB/s\)'
-has "info: every memory capture (number, type, DM, bytes, seconds, GB/s)" mem.txt "<snapshot> .*capture [0-9]+ \(memory\) of DM \"mesh\" \(1 DM\): $num"
-has "info: every memory restore" mem.txt "<snapshot> .*restore [0-9]+ \(memory\) of DM \"mesh\" \(1 DM\): $num"
-has "info: a file written (name, bytes, seconds, GB/s)" run.txt '<snapshot> .*wrote checkpoint-0+[0-9]+\.h5: [0-9]+ bytes in [0-9.]+ s \([0-9.e+-]+ GB/s\), 2 DMs, by 2 ranks'
-has "info: an old numbered file removed (keep 2)" run.txt '<snapshot> .*removed checkpoint-0+1\.h5'
-has "info: an hdf5 capture" run.txt "<snapshot> .*capture [0-9]+ \(hdf5\) of DM \"mesh\" \(2 DMs\): $num"
-has "info: a file loaded (writers, readers, bytes, seconds, GB/s)" restart.txt '<snapshot> .*loaded checkpoint-0+[0-9]+\.h5 \(written by 2 ranks, read by 3\): [0-9]+ bytes on this rank in [0-9.]+ s \([0-9.e+-]+ GB/s\)'
-has "info: the mesh redistributed by PETSc's loader (points on the rank)" restart.txt '<snapshot> .*DM "mesh": coordinates redistributed from checkpoint-0+[0-9]+\.h5 by PETSc.s DMPlex loader onto 3 ranks, [0-9]+ mesh points'
-has "info: the particles placed (sent, received)" restart.txt '<snapshot> .*swarm "particles" placed by its cell DM: [0-9]+ of this rank.s [0-9]+ particles sent to other ranks, [0-9]+ received'
-has "info: the hdf5 restore" restart.txt "<snapshot> .*restore 1 \(hdf5\) of DM \"mesh\" \(2 DMs\): $num"
+has "info: every memory capture (number, type, DM, bytes, seconds, GB/s)" mem.txt "<snapshot[^>]*> .*capture [0-9]+ \(memory\) of DM \"mesh\" \(1 DM\): $num"
+has "info: every memory restore" mem.txt "<snapshot[^>]*> .*restore [0-9]+ \(memory\) of DM \"mesh\" \(1 DM\): $num"
+has "info: a file written (name, bytes, seconds, GB/s)" run.txt '<snapshot[^>]*> .*wrote checkpoint-0+[0-9]+\.h5: [0-9]+ bytes in [0-9.]+ s \([0-9.e+-]+ GB/s\), 2 DMs, by 2 ranks'
+has "info: an old numbered file removed (keep 2)" run.txt '<snapshot[^>]*> .*removed checkpoint-0+1\.h5'
+has "info: an hdf5 capture" run.txt "<snapshot[^>]*> .*capture [0-9]+ \(hdf5\) of DM \"mesh\" \(2 DMs\): $num"
+has "info: a file loaded (writers, readers, bytes, seconds, GB/s)" restart.txt '<snapshot[^>]*> .*loaded checkpoint-0+[0-9]+\.h5 \(written by 2 ranks, read by 3\): [0-9]+ bytes on this rank in [0-9.]+ s \([0-9.e+-]+ GB/s\)'
+has "info: the mesh redistributed by PETSc's loader (points on the rank)" restart.txt '<snapshot[^>]*> .*DM "mesh": coordinates redistributed from checkpoint-0+[0-9]+\.h5 by PETSc.s DMPlex loader onto 3 ranks, [0-9]+ mesh points'
+has "info: the particles placed (sent, received)" restart.txt '<snapshot[^>]*> .*swarm "particles" placed by its cell DM: [0-9]+ of this rank.s [0-9]+ particles sent to other ranks, [0-9]+ received'
+has "info: the hdf5 restore" restart.txt "<snapshot[^>]*> .*restore 1 \(hdf5\) of DM \"mesh\" \(2 DMs\): $num"
 hasnot "-info :snapshot shows no other class's messages" mem.txt '^\[[0-9]+\] <(vec|mat|dm|sys|ts|snes|ksp|pc)>'
-hasnot "-info :~snapshot shows none of ours" excluded.txt '<snapshot>'
+hasnot "-info :~snapshot shows none of ours" excluded.txt '<snapshot[:>]'
 has "-info :~snapshot still shows the others" excluded.txt '^\[[0-9]+\] <(vec|mat|dm|sys|ts|snes|ksp|pc)>'
 
 has "monitor: one line per memory capture" mem.txt '^Snapshot capture [0-9]+: type memory, DM "mesh" \(1 DM\), [0-9]+ bytes, [0-9.]+ s$'
 has "monitor: one line per memory restore" mem.txt '^Snapshot restore [0-9]+: type memory, DM "mesh" \(1 DM\), [0-9]+ bytes, [0-9.]+ s$'
 has "monitor: hdf5 capture" run.txt '^Snapshot capture 1: type hdf5, DM "mesh" \(2 DMs\)'
 has "monitor: hdf5 restore" restart.txt '^Snapshot restore 1: type hdf5, DM "mesh" \(2 DMs\)'
-captures=$(grep -cE '<snapshot> .*capture [0-9]+ \(memory\)' mem.txt); lines=$(grep -cE '^Snapshot capture' mem.txt)
+captures=$(grep -cE '<snapshot[^>]*> .*capture [0-9]+ \(memory\)' mem.txt); lines=$(grep -cE '^Snapshot capture' mem.txt)
 if [ "$captures" -gt 0 ] && [ "$captures" = "$lines" ]; then echo "ok: as many monitor lines as captures ($lines)"; passed=$((passed + 1))
 else echo "FAIL: $lines monitor lines for $captures captures"; failed=$((failed + 1)); fi
 echo "$passed passed, $failed failed"
