@@ -151,6 +151,7 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_hdf5_reuse_buffers", "Keep the staging buffers of the last capture or restore for the next one (no page faults), at the cost of holding that memory", "PETSCSNAPSHOTHDF5", d->reuse, &d->reuse, nullptr));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "", d->failAfter, &d->failAfter, nullptr));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "", d->killAfter, &d->killAfter, nullptr));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "", d->failRank, &d->failRank, nullptr));
@@ -189,9 +190,17 @@ PetscErrorCode PetscSnapshotView_HDF5(PetscSnapshot snap, PetscViewer viewer)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode PetscSnapshotReset_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscCall(StageFree(Data(snap)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
+  PetscCall(StageFree(Data(snap)));
   PetscCall(ReleaseMeshes(Data(snap)));
   PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   delete Data(snap);
@@ -227,7 +236,8 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
 
    Options Database Keys:
 +  -snapshot_hdf5_filename <name> - the file (`PetscSnapshotHDF5SetFileName()`)
--  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
+.  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
+-  -snapshot_hdf5_reuse_buffers <true> - keep the staging buffers of the last capture or restore for the next one (see Notes)
 
    Notes:
    A file holds the `DM`s of one `PetscSnapshotCapture()` call (the `DM`, its sub-`DM`s and everything declared on it);
@@ -238,6 +248,13 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    DMPlex HDF5 layout; load it with `PetscSnapshotHDF5LoadDM()`, build the rest on it, and restore (particles are sent
    to the ranks owning their cells). See docs/file-format.md.
 
+   A capture copies the arrays into staging buffers (computing their checksums during the copy) and writes the file
+   from them; a restore reads the file into staging buffers and verifies every checksum before anything is written
+   into the application's objects. The buffers of the last capture or restore are kept for the next one, which then
+   allocates nothing (a fresh buffer is zero-filled by the kernel on first touch): between operations the snapshot
+   holds about one copy of the last file's data of each rank. `-snapshot_hdf5_reuse_buffers false` frees them after
+   every operation.
+
    Level: beginner
 
 .seealso: `PetscSnapshotType`, `PetscSnapshotSetType()`, `PetscSnapshotHDF5SetFileName()`, `PETSCSNAPSHOTMEMORY`
@@ -247,7 +264,10 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscFunctionBegin;
 #if defined(PETSC_HAVE_HDF5)
   PetscCallCXX(snap->data = new HDF5Data());
-  PetscCall(PetscSnapshotSetMemoryOps_Internal(snap)); /* staging */
+  PetscCall(PetscSnapshotSetMemoryOps_Internal(snap)); /* staging: read and compare as the memory type */
+  snap->ops->write          = PetscSnapshotWrite_HDF5;  /* copy and checksum in one pass, into reused buffers */
+  snap->ops->drop           = PetscSnapshotDrop_HDF5;
+  snap->ops->reset          = PetscSnapshotReset_HDF5;
   snap->ops->begincapture   = PetscSnapshotBeginCapture_HDF5;
   snap->ops->endcapture     = PetscSnapshotEndCapture_HDF5;
   snap->ops->beginrestore   = PetscSnapshotBeginRestore_HDF5;
