@@ -5,7 +5,8 @@ static const char help[] = "Particle placement of a restart: a PIC swarm on a bo
                            "load); the CSV's items_per_rank lets the time per particle be compared across sizes and rank counts.\n"
                            "-mode save: write the files; -mode load -from <N>: restore the files saved on N ranks.\n"
                            "Options: -particles <1e4,1e5,1e6> per rank (approximate: whole cells), -cells <32> per side,\n"
-                           "-reps <5>, -dir <.>, -csv <file>.\n";
+                           "-reps <5>, -dir <.>, -csv <file>; the loaded mesh takes DMSetFromOptions() options, e.g.\n"
+                           "-dm_plex_hash_location (PETSc 3.18 locates points by testing every local cell otherwise).\n";
 
 #include <petscsnapshot.h>
 #include "box_mesh.h"
@@ -64,6 +65,7 @@ int main(int argc, char **argv)
       PetscCall(PetscSnapshotCapture(c.snap, c.sw));
     } else {
       PetscCall(PetscSnapshotHDF5LoadDM(c.snap, "mesh", &c.mesh));
+      PetscCall(DMSetFromOptions(c.mesh)); /* e.g. -dm_plex_hash_location: PETSc's point location through a grid hash */
       PetscCall(SwarmOn(c.mesh, &c.sw));
       PetscCall(DMSwarmFinalizeFieldRegister(c.sw));
       PetscCall(DMSwarmSetLocalSizes(c.sw, 0, 16)); /* the restore refuses a swarm whose sizes were never set */
