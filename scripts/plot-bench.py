@@ -27,6 +27,47 @@ TITLES = {
 }
 
 
+BASELINES = {"memcpy", "VecCopy", "memcpy-fields", "petsc-checkpoint", "petsc-restart", "TSStep"}
+
+
+def series(rows):
+    """(label, ranks) -> [(x, y)] of throughput against size: GB/s over all ranks against bytes per rank, or, for rows
+    without a byte size, items per second against items per rank."""
+    lines = defaultdict(list)
+    for r in rows:
+        size, ms = float(r["bytes_per_rank"]), float(r["ms"])
+        if size > 0:
+            x, y = size, float(r["gb_per_s"])
+        else:
+            x, y = float(r["items_per_rank"]), float(r["items_per_rank"]) * int(r["ranks"]) / (ms / 1e3)
+        case = r["case"].split("-from")
+        label = r["op"]
+        if len(case) > 1:
+            label += " from " + case[1] + " rank" + ("s" if case[1] != "1" else "")
+        lines[(label, r["ranks"])].append((x, y))
+    return lines
+
+
+def draw(ax, lines, xlabel, ylabel, logy=True):
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    ops = sorted({label for label, _ in lines})
+    for (label, ranks), pts in sorted(lines.items()):
+        pts.sort()
+        base = label.split(" ")[0] in BASELINES
+        shade = {"memcpy": "0.6", "memcpy-fields": "0.6"}.get(label.split(" ")[0], "0.25")
+        color = shade if base else colors[ops.index(label) % len(colors)]
+        style = (":" if base else "-") if ranks == "1" else ("-." if base else "--")
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, color=color, marker="o" if ranks == "1" else "s", markersize=4,
+                label=f"{label}, {ranks} rank{'s' if ranks != '1' else ''}" + (" (baseline)" if base else ""))
+    ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=6)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -39,43 +80,31 @@ def main():
     for bench, rs in by_bench.items():
         if bench not in TITLES:
             continue
-        fig, ax = plt.subplots(figsize=(7, 4.2))
-        lines = defaultdict(list)
+        unchanged = [r for r in rs if "unchanged" in r["case"]]
+        copied = [r for r in rs if "unchanged" not in r["case"]]
+        fig, axes = plt.subplots(1, 2 if unchanged else 1, figsize=(11 if unchanged else 7, 4.2), squeeze=False)
+        ax = axes[0][0]
         if bench == "ts":
             base = {(r["case"], r["ranks"]): float(r["ms"]) for r in rs if r["op"] == "TSStep"}
+            lines = defaultdict(list)
             for r in rs:
                 if r["op"] == "TSStep-attached":
                     b = base[(r["case"], r["ranks"])]
-                    lines[("attached", r["ranks"])].append((float(r["bytes_per_rank"]), 100 * (float(r["ms"]) - b) / b))
-            ylabel, xlabel = "overhead, % of TSStep", "solution bytes per rank"
+                    lines[("snapshot attached", r["ranks"])].append((float(r["bytes_per_rank"]), 100 * (float(r["ms"]) - b) / b))
+            draw(ax, lines, "solution bytes per rank", "overhead, % of TSStep (wall clock)", logy=False)
         else:
-            for r in rs:
-                size = float(r["bytes_per_rank"])
-                if size > 0:
-                    x, y = size, float(r["gb_per_s"])
-                else:
-                    x, y = float(r["items_per_rank"]), float(r["items_per_rank"]) * int(r["ranks"]) / (float(r["ms"]) / 1e3)
-                lines[(r["case"].split("-from")[0] + " " + r["op"] + ("" if "-from" not in r["case"] else " from " + r["case"].split("-from")[1]), r["ranks"])].append((x, y))
-            sized = any(float(r["bytes_per_rank"]) > 0 for r in rs)
-            ylabel = "GB/s (all ranks)" if sized else "particles/s (all ranks)"
-            xlabel = "bytes per rank" if sized else "particles per rank"
-        baselines = {r["baseline"] for r in rs if r["baseline"]} | {"memcpy", "VecCopy", "memcpy-fields", "petsc-checkpoint", "petsc-restart"}
-        for (label, ranks), pts in sorted(lines.items()):
-            pts.sort()
-            op = label.split(" ")[1] if " " in label else label
-            style = "--" if op in baselines else "-"
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=f"{label}, {ranks} rank{'s' if ranks != '1' else ''}")
-        ax.set_xscale("log")
-        if bench != "ts":
-            ax.set_yscale("log")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(TITLES[bench], fontsize=10)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=6, ncol=2)
+            sized = any(float(r["bytes_per_rank"]) > 0 for r in copied)
+            draw(ax, series(copied), "bytes per rank" if sized else "particles per rank", "GB/s (all ranks)" if sized else "particles/s (all ranks)")
+        ax.set_title(TITLES[bench], fontsize=9)
+        if unchanged:
+            lines = defaultdict(list)
+            for r in unchanged:
+                lines[(r["op"] + " unchanged", r["ranks"])].append((float(r["bytes_per_rank"]), float(r["ms"])))
+            draw(axes[0][1], lines, "bytes per rank", "time, ms")
+            axes[0][1].set_title("unchanged Vec: skipped by object state (time, not throughput)", fontsize=9)
         fig.tight_layout()
         name = os.path.join(out, f"bench-{bench}.png")
-        fig.savefig(name, dpi=90)
+        fig.savefig(name, dpi=80)
         plt.close(fig)
         print(name)
 
