@@ -1,7 +1,7 @@
 static const char help[] = "The cost of a snapshot attached to a TS (PetscSnapshotSetTS: a memory capture at the start of every step)\n"
                            "as a percentage of TSStep, same run: the examples' heat problem (Q1, backward Euler, CG + Jacobi) on a\n"
                            "box mesh, its solution declared as the mesh's state, stepped by two identical TSs, one attached, in\n"
-                           "interleaved blocks of -steps steps. Options: -cells <32,128,256> per side, -steps <5>, -reps <9>,\n"
+                           "interleaved blocks of -steps steps. Options: -cells <32,64,128> per side, -steps <5>, -reps <9>,\n"
                            "-csv <file>.\n";
 
 #include <petscsnapshot.h>
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 {
   Bench    b;
   Ctx      c;
-  PetscInt cells[16] = {32, 128, 256}, ncells = 16;
+  PetscInt cells[16] = {32, 64, 128}, ncells = 16;
   PetscBool set;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
