@@ -3,9 +3,11 @@
 operation and rank count, baselines dashed.
 
     /usr/bin/python3 scripts/plot-bench.py build/bench-out/bench.csv [out-dir]
+    /usr/bin/python3 scripts/plot-bench.py --markdown build/bench-out/bench.csv   (the rows as a Markdown table)
 
 Throughput is GB/s over all ranks, except where a row has no byte size (particle restarts): particles per second.
-The TS benchmark is plotted as the attached snapshot's overhead in percent of TSStep against the solution's size."""
+The TS benchmark is plotted as the attached snapshot's overhead in percent of TSStep against the solution's size:
+the difference of attached and plain steps (noisy) and the capture the attachment makes at each step, timed alone."""
 import csv
 import os
 import sys
@@ -68,7 +70,24 @@ def draw(ax, lines, xlabel, ylabel, logy=True):
     ax.legend(fontsize=6)
 
 
+def markdown(path):
+    print("| bench | case | op | ranks | MB/rank | baseline | baseline ms | ms | ratio | CPU ratio | best ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in csv.DictReader(open(path)):
+        size = float(r["bytes_per_rank"]) / 1048576
+        size = f"{size:.3g}" if size > 0 else f"{float(r['items_per_rank']):.0f} particles"
+
+        def x(key):
+            return f"{float(r[key]):.2f}x" if r[key] else ""
+
+        best = f"{float(r['best_ms']) / float(r['baseline_best_ms']):.2f}x" if r["baseline_best_ms"] else ""
+        base_ms = f"{float(r['baseline_ms']):.3g}" if r["baseline_ms"] else ""
+        print(f"| {r['bench']} | {r['case']} | {r['op']} | {r['ranks']} | {size} | {r['baseline']} | {base_ms} | {float(r['ms']):.3g} | {x('ratio')} | {x('cpu_ratio')} | {best} |")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
+        return markdown(sys.argv[2])
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     path = sys.argv[1]
@@ -88,9 +107,11 @@ def main():
             base = {(r["case"], r["ranks"]): float(r["ms"]) for r in rs if r["op"] == "TSStep"}
             lines = defaultdict(list)
             for r in rs:
+                b = base[(r["case"], r["ranks"])]
                 if r["op"] == "TSStep-attached":
-                    b = base[(r["case"], r["ranks"])]
-                    lines[("snapshot attached", r["ranks"])].append((float(r["bytes_per_rank"]), 100 * (float(r["ms"]) - b) / b))
+                    lines[("attached minus plain TSStep", r["ranks"])].append((float(r["bytes_per_rank"]), 100 * (float(r["ms"]) - b) / b))
+                elif r["op"] == "capture-per-step":
+                    lines[("the capture alone", r["ranks"])].append((float(r["bytes_per_rank"]), 100 * float(r["ms"]) / b))
             draw(ax, lines, "solution bytes per rank", "overhead, % of TSStep (wall clock)", logy=False)
         else:
             sized = any(float(r["bytes_per_rank"]) > 0 for r in copied)
