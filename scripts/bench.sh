@@ -18,7 +18,7 @@ cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target bench_memory bench_swarm ben
 
 if [ "${1:-}" = quick ]; then
   MEM="-sizes 1,16 -reps 3" SWARM="-particles 1e4,1e5 -reps 3" HDF5="-sizes 1,16 -reps 3"
-  PLEX="-cells 16,64 -reps 3" PART="-particles 1e3,1e4 -reps 3" TS="-cells 16 -steps 2 -reps 3"
+  PLEX="-cells 16,64 -reps 3" PART="-particles 1e3 -reps 3" TS="-cells 16 -steps 2 -reps 3"
 else
   MEM="" SWARM="" HDF5="" PLEX="" PART="" TS=""
 fi
@@ -47,8 +47,7 @@ run() { # ranks program options...
   for from in $RANKS; do
     for n in $RANKS; do
       run "$n" bench_plex -mode load -from "$from" $PLEX
-      # PETSc 3.18 locates a point by testing every local cell unless the mesh uses its grid hash (docs/performance.md)
-      run "$n" bench_particles -mode load -from "$from" -dm_plex_hash_location $PART
+      run "$n" bench_particles -mode load -from "$from" $PART
     done
   done
   echo "machine after the run: load average $(cut -d' ' -f1-3 /proc/loadavg)"
