@@ -29,24 +29,27 @@ TITLES = {
 }
 
 
-BASELINES = {"memcpy", "VecCopy", "memcpy-fields", "petsc-checkpoint", "petsc-restart", "TSStep"}
+BASELINES = {"memcpy", "VecCopy", "memcpy-fields", "petsc-checkpoint", "petsc-restart", "TSStep", "VecView", "VecLoad"}
 
 
 def series(rows):
     """(label, ranks) -> [(x, y)] of throughput against size: GB/s over all ranks against bytes per rank, or, for rows
     without a byte size, items per second against items per rank."""
     lines = defaultdict(list)
-    for r in rows:
-        size, ms = float(r["bytes_per_rank"]), float(r["ms"])
+    ops = {r["op"] for r in rows}
+
+    def point(r, ms):
+        size = float(r["bytes_per_rank"])
         if size > 0:
-            x, y = size, float(r["gb_per_s"])
-        else:
-            x, y = float(r["items_per_rank"]), float(r["items_per_rank"]) * int(r["ranks"]) / (ms / 1e3)
+            return size, size * int(r["ranks"]) / (ms / 1e3) / 1e9
+        return float(r["items_per_rank"]), float(r["items_per_rank"]) * int(r["ranks"]) / (ms / 1e3)
+
+    for r in rows:
         case = r["case"].split("-from")
-        label = r["op"]
-        if len(case) > 1:
-            label += " from " + case[1] + " rank" + ("s" if case[1] != "1" else "")
-        lines[(label, r["ranks"])].append((x, y))
+        suffix = " from " + case[1] + " rank" + ("s" if case[1] != "1" else "") if len(case) > 1 else ""
+        lines[(r["op"] + suffix, r["ranks"])].append(point(r, float(r["ms"])))
+        if r["baseline"] and r["baseline"] not in ops:  # a baseline measured in the row only (VecView, VecLoad)
+            lines[(r["baseline"] + suffix, r["ranks"])].append(point(r, float(r["baseline_ms"])))
     return lines
 
 
@@ -56,7 +59,7 @@ def draw(ax, lines, xlabel, ylabel, logy=True):
     for (label, ranks), pts in sorted(lines.items()):
         pts.sort()
         base = label.split(" ")[0] in BASELINES
-        shade = {"memcpy": "0.6", "memcpy-fields": "0.6"}.get(label.split(" ")[0], "0.25")
+        shade = {"memcpy": "0.6", "memcpy-fields": "0.6", "VecLoad": "0.6"}.get(label.split(" ")[0], "0.25")
         color = shade if base else colors[ops.index(label) % len(colors)]
         style = (":" if base else "-") if ranks == "1" else ("-." if base else "--")
         ax.plot([p[0] for p in pts], [p[1] for p in pts], style, color=color, marker="o" if ranks == "1" else "s", markersize=4,
