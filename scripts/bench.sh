@@ -18,7 +18,7 @@ cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target bench_memory bench_swarm ben
 
 if [ "${1:-}" = quick ]; then
   MEM="-sizes 1,16 -reps 3" SWARM="-particles 1e4,1e5 -reps 3" HDF5="-sizes 1,16 -reps 3"
-  PLEX="-cells 16,64 -reps 3" PART="-particles 1e3 -reps 3" TS="-cells 16 -steps 2 -reps 3"
+  PLEX="-cells 16,64 -reps 3" PART="-particles 1e3,1e4 -reps 3" TS="-cells 16 -steps 2 -reps 3"
 else
   MEM="" SWARM="" HDF5="" PLEX="" PART="" TS=""
 fi
