@@ -44,7 +44,7 @@ PetscErrorCode PetscSnapshotCheckMeshVec_HDF5(PetscSnapshot snap, DM topo, const
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
-  PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem));
+  PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem, &Data(snap)->sections));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -54,7 +54,7 @@ PetscErrorCode PetscSnapshotGetMeshVec_HDF5(PetscSnapshot snap, DM topo, const c
 
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
-  PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec));
+  PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec, &Data(snap)->sections));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -201,6 +201,7 @@ PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
   PetscCall(StageFree(Data(snap)));
+  PetscCall(petscsnapshot::plexio::ClearSections(&Data(snap)->sections));
   PetscCall(ReleaseMeshes(Data(snap)));
   PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   delete Data(snap);

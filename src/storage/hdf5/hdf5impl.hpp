@@ -15,6 +15,7 @@
   #include <petscviewerhdf5.h>
   #include <tuple>
   #include <utility>
+  #include "plexio.hpp"
 
 namespace petscsnapshot::hdf5
 {
@@ -33,6 +34,7 @@ struct HDF5Data {
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   std::string lastFile;          /* the last file written or loaded */
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
+  petscsnapshot::plexio::SectionCache sections; /* loaded by a restore's checks, for its restore (plexio.hpp) */
   /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */
   std::vector<DM>                                      meshes;
   std::vector<std::tuple<DM, std::string, Vec>>        meshVecs;

@@ -393,6 +393,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
 PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
+  PetscCall(petscsnapshot::plexio::ClearSections(&Data(snap)->sections));
   PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   for (auto &[name, entry] : *snap->entries)
     for (auto &[sname, slot] : entry.slots) PetscCall(StageGive(Data(snap), &slot));
