@@ -56,6 +56,9 @@ struct Slot {
      PetscSnapshotSetSkipUnchanged()). 0: none. */
   mutable PetscObjectId    srcId    = 0;
   mutable PetscObjectState srcState = 0;
+  /* the storage type's: a checksum of the bytes held, computed while they were copied in (hdf5) */
+  uint64_t checksum = 0;
+  bool     summed   = false;
 };
 
 using SlotMap = std::map<std::string, Slot, std::less<>>;

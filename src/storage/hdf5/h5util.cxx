@@ -10,7 +10,7 @@
   #include <dirent.h>
   #include <unistd.h>
   #include <cstdlib>
-  #include <xxhash.h>
+  #include "xxh3.h"
 
 namespace petscsnapshot::hdf5
 {

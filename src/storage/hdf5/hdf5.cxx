@@ -63,7 +63,7 @@ PetscErrorCode PetscSnapshotCheckMeshVec_HDF5(PetscSnapshot snap, DM topo, const
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
-  PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem));
+  PetscCall(petscsnapshot::plexio::CheckVec(viewer, topo, name, vec, problem, &Data(snap)->sections));
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -75,7 +75,7 @@ PetscErrorCode PetscSnapshotGetMeshVec_HDF5(PetscSnapshot snap, DM topo, const c
   PetscFunctionBegin;
   PetscCall(Loading(snap, &viewer));
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
-  PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec));
+  PetscCall(petscsnapshot::plexio::LoadVec(viewer, topo, name, vec, &Data(snap)->sections));
   PetscCall(PetscLogEventEnd(PETSCSNAPSHOT_H5Redist, snap, topo, 0, 0));
   PetscCall(InfoRedistributed(snap, topo, name));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -187,6 +187,7 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_hdf5_reuse_buffers", "Keep the staging buffers of the last capture or restore for the next one (no page faults), at the cost of holding that memory", "PETSCSNAPSHOTHDF5", d->reuse, &d->reuse, nullptr));
   /* fault injection for the tests: read always, listed by -help only for developers (-snapshot_developer) */
   PetscCall(PetscOptionsHasName(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_developer", &developer));
   if (developer) {
@@ -233,9 +234,18 @@ PetscErrorCode PetscSnapshotView_HDF5(PetscSnapshot snap, PetscViewer viewer)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode PetscSnapshotReset_HDF5(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscCall(StageFree(Data(snap)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
+  PetscCall(StageFree(Data(snap)));
+  PetscCall(petscsnapshot::plexio::ClearSections(&Data(snap)->sections));
   PetscCall(ReleaseMeshes(Data(snap)));
   PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   delete Data(snap);
@@ -273,7 +283,8 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
 
    Options Database Keys:
 +  -snapshot_hdf5_filename <name> - the file (`PetscSnapshotHDF5SetFileName()`)
--  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
+.  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
+-  -snapshot_hdf5_reuse_buffers <true> - keep the staging buffers of the last capture or restore for the next one (see Notes)
 
    Notes:
    A file holds the `DM`s of one `PetscSnapshotCapture()` call (the `DM`, its sub-`DM`s and everything declared on it);
@@ -283,6 +294,13 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    number of ranks. A file restores on another number of ranks too: each `DMPLEX` is also written in PETSc's own
    DMPlex HDF5 layout; load it with `PetscSnapshotHDF5LoadDM()`, build the rest on it, and restore (particles are sent
    to the ranks owning their cells). See docs/file-format.md.
+
+   A capture copies the arrays into staging buffers (computing their checksums during the copy) and writes the file
+   from them; a restore reads the file into staging buffers and verifies every checksum before anything is written
+   into the application's objects. The buffers of the last capture or restore are kept for the next one, which then
+   allocates nothing (a fresh buffer is zero-filled by the kernel on first touch): between operations the snapshot
+   holds about one copy of the last file's data of each rank. `-snapshot_hdf5_reuse_buffers false` frees them after
+   every operation.
 
    Developer Notes:
    Fault injection for the test suite, listed by -help only with -snapshot_developer:
@@ -304,6 +322,9 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscCall(PetscSnapshotSetMemoryOps_Internal(snap)); /* staging */
   snap->captureEvent        = PETSCSNAPSHOT_H5Capture;
   snap->restoreEvent        = PETSCSNAPSHOT_H5Restore;
+  snap->ops->write          = PetscSnapshotWrite_HDF5;  /* copy and checksum in one pass, into reused buffers */
+  snap->ops->drop           = PetscSnapshotDrop_HDF5;
+  snap->ops->reset          = PetscSnapshotReset_HDF5;
   snap->ops->begincapture   = PetscSnapshotBeginCapture_HDF5;
   snap->ops->endcapture     = PetscSnapshotEndCapture_HDF5;
   snap->ops->beginrestore   = PetscSnapshotBeginRestore_HDF5;

@@ -2,6 +2,7 @@
      h5util.cxx  HDF5 handles, attributes, element types, checksums
      series.cxx  the file a capture writes and a restore reads (single name or numbered series, keep-last-N)
      write.cxx   capture: staged slots and DMPlex data to a temporary file, renamed into place
+     staging.cxx staging buffers, reused between operations; copy and checksum in one pass
      load.cxx    restore: open, verify and stage a file; the file kept open for a restore at another rank count
      hdf5.cxx    the type: options, view, destroy, creation, public PetscSnapshotHDF5*() functions
      plexio.cxx  DMPlex data in PETSc's own HDF5 layout */
@@ -14,6 +15,7 @@
   #include <petscviewerhdf5.h>
   #include <tuple>
   #include <utility>
+  #include "plexio.hpp"
 
 namespace petscsnapshot::hdf5
 {
@@ -32,10 +34,18 @@ struct HDF5Data {
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   std::string lastFile;          /* the last file written or loaded */
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
+  petscsnapshot::plexio::SectionCache sections; /* loaded by a restore's checks, for its restore (plexio.hpp) */
   /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */
   std::vector<DM>                                      meshes;
   std::vector<std::tuple<DM, std::string, Vec>>        meshVecs;
+  /* staging buffers (staging.cxx): free ones of the last capture or restore, and the ones returned by this one */
+  PetscBool                               reuse = PETSC_TRUE; /* -snapshot_hdf5_reuse_buffers */
+  std::vector<std::pair<size_t, void *>> pool, returned;
 };
+
+/* Bytes copied or read, then checksummed, at a time: the block is still in cache when XXH3 reads it (1 MB took the
+   least CPU time for a 64 MB restore among 256 KB, 1 MB, 4 MB and one read, see docs/performance.md). */
+inline constexpr size_t stageBlock = (size_t)1 << 20;
 
 inline HDF5Data *Data(PetscSnapshot snap)
 {
@@ -108,6 +118,29 @@ PetscErrorCode PetscSnapshotPutMesh_HDF5(PetscSnapshot snap, DM dm);
 PetscErrorCode PetscSnapshotPutMeshVec_HDF5(PetscSnapshot snap, DM topo, const char name[], Vec vec);
 PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap);
 PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success);
+
+/* staging.cxx */
+/* XXH3-64 over data given in pieces: equal to Checksum() of their concatenation. */
+class StreamChecksum
+{
+public:
+  StreamChecksum();
+  ~StreamChecksum();
+  StreamChecksum(const StreamChecksum &)            = delete;
+  StreamChecksum &operator=(const StreamChecksum &) = delete;
+  PetscErrorCode  Update(const void *data, size_t bytes);
+  PetscErrorCode  Digest(uint64_t *sum) const;
+
+private:
+  void *state_; /* XXH3_state_t, opaque in libxxhash's shared-library API */
+};
+
+PetscErrorCode StageTake(HDF5Data *d, size_t bytes, void **storage, size_t *capacity);
+PetscErrorCode StageGive(HDF5Data *d, Slot *slot);
+PetscErrorCode StageTrim(HDF5Data *d);
+PetscErrorCode StageFree(HDF5Data *d);
+PetscErrorCode PetscSnapshotWrite_HDF5(PetscSnapshot snap, const Entry *, const char[], Slot *slot, const void *data);
+PetscErrorCode PetscSnapshotDrop_HDF5(PetscSnapshot snap, Slot *slot);
 
 /* load.cxx */
 PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *file, hid_t *fid, int *writers);

@@ -9,7 +9,7 @@
   #include <dirent.h>
   #include <unistd.h>
   #include <cerrno>
-  #include <xxhash.h>
+  #include "xxh3.h"
   #include <petsctime.h>
   #include "../../include/collective.hpp"
 
@@ -18,6 +18,7 @@ namespace petscsnapshot::hdf5
 
 struct LoadContext {
   EntryMap   *entries;
+  HDF5Data   *data; /* staging buffers */
   MPI_Comm    comm;
   PetscMPIInt rank, size; /* the readers */
   PetscMPIInt writers;    /* the number of ranks that wrote the file */
@@ -64,6 +65,32 @@ void PlanSegments(const LoadContext &lc, int kind, const std::vector<int64_t> &c
     *keep     = false;
     *rankwise = true;
   }
+}
+
+/* Read rows [first, first+count) of a dataset into dst in blocks of about stageBlock bytes, each checksummed (XXH3
+   streaming) right after it was read, while it is in cache; read: HDF5 read every block; same: the checksum is sum.
+   Local. */
+static PetscErrorCode ReadRows(hid_t dset, hid_t space, hid_t type, int64_t first, int64_t count, int bs, size_t tsize, char *dst, uint64_t sum, bool *read, bool *same)
+{
+  const size_t row  = tsize * (size_t)bs;
+  const hsize_t rows = (hsize_t)std::max<size_t>(1, stageBlock / std::max<size_t>(row, 1));
+  StreamChecksum check;
+  uint64_t       got;
+
+  PetscFunctionBegin;
+  *read = *same = false;
+  for (hsize_t at = 0; at < (hsize_t)count; at += rows) {
+    hsize_t start[2] = {(hsize_t)first + at, 0}, n[2] = {std::min(rows, (hsize_t)count - at), (hsize_t)bs};
+    H5Handle mem(H5Screate_simple(2, n, nullptr), H5Sclose);
+
+    PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, n, nullptr), "selection");
+    if (!mem.valid() || H5Dread(dset, type, mem, space, H5P_DEFAULT, dst + at * row) < 0) PetscFunctionReturn(PETSC_SUCCESS);
+    PetscCall(check.Update(dst + at * row, n[0] * row));
+  }
+  *read = true;
+  PetscCall(check.Digest(&got));
+  *same = got == sum;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Read one dataset of an entry into a staged slot, verifying its attributes, shape, and the checksums of the rows read.
@@ -124,40 +151,31 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   slot.bytes    = tsize * (size_t)bs * (size_t)items;
   slot.seen     = true;
   slot.rankwise = rankwise;
-  PetscCall(PetscMalloc(slot.bytes + 1, &slot.storage));
-  slot.capacity = slot.bytes + 1;
+  PetscCall(StageTake(lc.data, slot.bytes, &slot.storage, &slot.capacity));
   PetscCallCXX((*lc.entries)[lc.entry].slots.emplace(name, slot)); /* owned by the loaded inventory from here on */
   Slot &staged = (*lc.entries)[lc.entry].slots[name];
   {
     size_t at = 0;
 
     for (int r : segments) { /* independent reads of this rank's rows (or the writer ranks dealt to it) */
-      hsize_t  start[2] = {(hsize_t)offsets[r], 0}, count[2] = {(hsize_t)counts[r], (hsize_t)bs}, one[2] = {1, 1};
-      size_t   bytes = tsize * (size_t)bs * (size_t)counts[r];
-      H5Handle mem(H5Screate_simple(2, count[0] > 0 ? count : one, nullptr), H5Sclose);
-      char    *dst = static_cast<char *>(staged.storage) + at;
+      bool read, same;
 
-      if (count[0] > 0) PetscCallH5(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), "selection");
-      else {
-        PetscCallH5(H5Sselect_none(space), "selection");
-        PetscCallH5(H5Sselect_none(mem), "selection");
-      }
-      if (count[0] > 0 && H5Dread(dset, H5TypeOf(type), mem, space, H5P_DEFAULT, dst) < 0) {
+      PetscCall(ReadRows(dset, space, H5TypeOf(type), offsets[r], counts[r], bs, tsize, static_cast<char *>(staged.storage) + at, sums[r], &read, &same));
+      if (!read) {
         PetscCallCXX(lc.problem = where + " cannot be read (truncated or corrupt file)");
         PetscFunctionReturn(PETSC_SUCCESS);
       }
-      if (Checksum(dst, bytes) != sums[r]) {
+      if (!same) {
         PetscCallCXX(lc.problem = where + ": checksum mismatch, the file is corrupt");
         PetscFunctionReturn(PETSC_SUCCESS);
       }
-      at += bytes;
+      at += tsize * (size_t)bs * (size_t)counts[r];
     }
   }
   if (!keep) { /* verified, not kept */
-    PetscCall(PetscFree(staged.storage));
-    PetscCall(PetscMalloc(1, &staged.storage));
-    staged.capacity = 1;
-    staged.bytes    = 0;
+    PetscCall(StageGive(lc.data, &staged));
+    PetscCall(StageTake(lc.data, 0, &staged.storage, &staged.capacity));
+    staged.bytes = 0;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -243,7 +261,7 @@ PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *f
     }
     H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     PetscCallH5(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "file access property"); /* closing closes everything */
-    *fid = H5Fis_hdf5(file->c_str()) > 0 ? H5Fopen(file->c_str(), H5F_ACC_RDONLY, fapl) : -1;
+    *fid = H5Fopen(file->c_str(), H5F_ACC_RDONLY, fapl); /* fails on a file that is not HDF5: no separate H5Fis_hdf5() open */
     if (*fid < 0) {
       lf.Fail(*file + " is not a readable HDF5 file (truncated, corrupt, or not HDF5)");
       PetscFunctionReturn(PETSC_SUCCESS);
@@ -328,6 +346,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Read, snap, 0, 0, 0));
   PetscCallCXX(loaded = new EntryMap());
   lc.entries = loaded;
+  lc.data    = d;
   lc.comm    = comm;
   lc.rank    = rank;
   lc.size    = size;
@@ -360,8 +379,9 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
     }
     if (ierr) {
       for (auto &[name, e] : *loaded)
-        for (auto &[sname, slot] : e.slots) PetscCall(PetscFree(slot.storage));
+        for (auto &[sname, slot] : e.slots) PetscCall(StageGive(d, &slot));
       delete loaded;
+      PetscCall(StageTrim(d));
       PetscCall(ierr);
     }
   }
@@ -385,12 +405,11 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
 PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
+  PetscCall(petscsnapshot::plexio::ClearSections(&Data(snap)->sections));
   PetscCall(PetscViewerDestroy(&Data(snap)->loading));
   for (auto &[name, entry] : *snap->entries)
-    for (auto &[sname, slot] : entry.slots) {
-      PetscCall(PetscFree(slot.storage));
-      slot.capacity = 0;
-    }
+    for (auto &[sname, slot] : entry.slots) PetscCall(StageGive(Data(snap), &slot));
+  PetscCall(StageTrim(Data(snap)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -147,7 +147,40 @@ PetscErrorCode CheckMesh(PetscViewer viewer, DM dm, std::string *problem)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode CheckVec(PetscViewer viewer, DM topo, const char name[], Vec vec, std::string *problem)
+static PetscErrorCode DestroySection(LoadedSection *l)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscSFDestroy(&l->gsf));
+  PetscCall(PetscSFDestroy(&l->lsf));
+  PetscCall(DMDestroy(&l->sdm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ClearSections(SectionCache *cache)
+{
+  PetscFunctionBegin;
+  for (LoadedSection &l : *cache) PetscCall(DestroySection(&l));
+  cache->clear();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The section CheckVec() loaded for name on topo, taken out of the cache; found false if none. */
+static PetscErrorCode TakeSection(SectionCache *cache, DM topo, const char name[], LoadedSection *l, bool *found)
+{
+  PetscFunctionBegin;
+  *found = false;
+  if (!cache) PetscFunctionReturn(PETSC_SUCCESS);
+  for (auto it = cache->begin(); it != cache->end(); ++it)
+    if (it->topo == ((PetscObject)topo)->id && it->name == name) {
+      *l     = *it;
+      *found = true;
+      cache->erase(it);
+      break;
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode CheckVec(PetscViewer viewer, DM topo, const char name[], Vec vec, std::string *problem, SectionCache *cache)
 {
   DM           sdm, vdm;
   PetscSF      gsf, lsf;
@@ -175,22 +208,35 @@ PetscErrorCode CheckVec(PetscViewer viewer, DM topo, const char name[], Vec vec,
   PetscCall(DMGetLocalSection(vdm, &live));
   PetscCall(PetscSectionCompare(saved, live, &congruent));
   if (!congruent) PetscCallCXX(*problem = "its layout (the DMPlex section of its DM) differs from the one saved: set up the same discretization on the loaded mesh");
-  PetscCall(PetscSFDestroy(&gsf));
-  PetscCall(PetscSFDestroy(&lsf));
-  PetscCall(DMDestroy(&sdm));
+  {
+    LoadedSection l{((PetscObject)topo)->id, name, sdm, gsf, lsf, savedLocal}, old;
+    bool          had;
+
+    PetscCall(TakeSection(cache, topo, name, &old, &had)); /* checked again: the newest load is kept */
+    if (had) PetscCall(DestroySection(&old));
+    if (congruent && cache) PetscCallCXX(cache->push_back(l));
+    else PetscCall(DestroySection(&l));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LoadVec(PetscViewer viewer, DM topo, const char name[], Vec vec)
+PetscErrorCode LoadVec(PetscViewer viewer, DM topo, const char name[], Vec vec, SectionCache *cache)
 {
-  DM      sdm;
-  PetscSF gsf, lsf;
-  Vec     tmp;
-  bool    savedLocal, local;
+  DM            sdm;
+  PetscSF       gsf, lsf;
+  Vec           tmp;
+  bool          savedLocal, local, found;
+  LoadedSection l{};
 
   PetscFunctionBegin;
   PetscCall(IsLocalForm(topo, vec, &local));
-  PetscCall(LoadSection(viewer, topo, name, &sdm, &gsf, &lsf, &savedLocal));
+  PetscCall(TakeSection(cache, topo, name, &l, &found));
+  if (found) {
+    sdm        = l.sdm;
+    gsf        = l.gsf;
+    lsf        = l.lsf;
+    savedLocal = l.savedLocal;
+  } else PetscCall(LoadSection(viewer, topo, name, &sdm, &gsf, &lsf, &savedLocal));
   if (savedLocal) {
     PetscCall(DMCreateLocalVector(sdm, &tmp));
     PetscCall(PetscObjectSetName((PetscObject)tmp, "local"));

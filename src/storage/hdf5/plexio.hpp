@@ -23,9 +23,22 @@ constexpr char storageVersion[] = "2.1.0";
 PETSC_INTERN PetscErrorCode WriteMesh(PetscViewer, DM);
 /* The section and values of vec (laid out by a DMPlex sharing topo's topology) as /topologies/<topo>/dms/<name>. */
 PETSC_INTERN PetscErrorCode WriteVec(PetscViewer, DM topo, const char name[], Vec vec);
-/* Does vec (laid out on a clone of topo) have a saved counterpart that loads into it on this DM? Fills problem. */
-PETSC_INTERN PetscErrorCode CheckVec(PetscViewer, DM topo, const char name[], Vec vec, std::string *problem);
-PETSC_INTERN PetscErrorCode LoadVec(PetscViewer, DM topo, const char name[], Vec vec);
+/* Sections a restore's check loaded (CheckVec()), kept for its LoadVec() of the same Vec: DMPlexSectionLoad() reads
+   and redistributes the section, and loading it twice cost about a fifth of a restart at another rank count
+   (docs/performance.md). Emptied by ClearSections() when the restore ends. */
+struct LoadedSection {
+  PetscObjectId topo;
+  std::string   name;
+  DM            sdm;
+  PetscSF       gsf, lsf;
+  bool          savedLocal;
+};
+using SectionCache = std::vector<LoadedSection>;
+PETSC_INTERN PetscErrorCode ClearSections(SectionCache *);
+/* Does vec (laid out on a clone of topo) have a saved counterpart that loads into it on this DM? Fills problem; the
+   section loaded to find out goes to cache (may be NULL) for LoadVec(). */
+PETSC_INTERN PetscErrorCode CheckVec(PetscViewer, DM topo, const char name[], Vec vec, std::string *problem, SectionCache *cache);
+PETSC_INTERN PetscErrorCode LoadVec(PetscViewer, DM topo, const char name[], Vec vec, SectionCache *cache);
 /* Is dm loaded from a file with the topology named like it (PetscSnapshotHDF5LoadDM())? Fills problem if not. */
 PETSC_INTERN PetscErrorCode CheckMesh(PetscViewer, DM dm, std::string *problem);
 /* Restore dm's coordinates from the file; changed tells whether they differed. */

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
+#include "xxh3.h"
 
 typedef struct {
   XXH3_state_t *state;

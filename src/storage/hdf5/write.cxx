@@ -46,7 +46,7 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
   std::vector<int64_t>  counts, Ns;
   std::vector<uint64_t> sums;
   int64_t               n = slot.info.n, offset = 0, total = 0, N = slot.info.N;
-  uint64_t              sum = Checksum(slot.storage, slot.bytes);
+  uint64_t              sum = slot.summed ? slot.checksum : Checksum(slot.storage, slot.bytes); /* summed while staged */
   hid_t                 type = H5TypeOf(slot.info.type);
   hsize_t               dims[2], start[2], count[2], one[2] = {1, 1};
   PetscInt              bs = slot.info.bs;
@@ -275,7 +275,8 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std:
     PetscCall(closing.Agree());
   }
   PetscCall(ierr);
-  PetscCall(SealTopologies(comm, file)); /* PETSc's datasets carry no checksum of ours: one over the whole tree */
+  /* PETSc's datasets carry no checksum of ours: one over the whole tree (rank 0 reopens the file: only when there is one) */
+  if (!Data(snap)->meshes.empty() || !Data(snap)->meshVecs.empty()) PetscCall(SealTopologies(comm, file));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -384,12 +385,11 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
     for (size_t i = 0; i + (size_t)d->keep < files.size(); i++)
       if (files[i].first < seq && files[i].second != file) PetscCall(RemoveFile(comm, files[i].second, (PetscObject)snap));
   }
-  /* the data are on disk now: free the staged copies, keep the inventory */
+  /* the data are on disk now: the staged copies go back to the pool for the next capture or restore; the inventory
+     stays */
   for (auto &[name, entry] : *snap->entries)
-    for (auto &[sname, slot] : entry.slots) {
-      PetscCall(PetscFree(slot.storage));
-      slot.capacity = 0;
-    }
+    for (auto &[sname, slot] : entry.slots) PetscCall(StageGive(d, &slot));
+  PetscCall(StageTrim(d));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 } // namespace petscsnapshot::hdf5
