@@ -187,6 +187,7 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_hdf5_map_reads", "Restore datasets of 1 MB or more by mapping them from the file (verified in the page cache, copied once) instead of reading them into staging buffers", "PETSCSNAPSHOTHDF5", d->mapReads, &d->mapReads, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_hdf5_reuse_buffers", "Keep the staging buffers of the last capture or restore for the next one (no page faults), at the cost of holding that memory", "PETSCSNAPSHOTHDF5", d->reuse, &d->reuse, nullptr));
   /* fault injection for the tests: read always, listed by -help only for developers (-snapshot_developer) */
   PetscCall(PetscOptionsHasName(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_developer", &developer));
@@ -194,10 +195,12 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
     PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_after", "Testing: fail after writing this many datasets", "PETSCSNAPSHOTHDF5", d->failAfter, &d->failAfter, nullptr));
     PetscCall(PetscOptionsInt("-snapshot_hdf5_test_kill_after", "Testing: rank 0 kills its process after writing this many datasets (or before the rename)", "PETSCSNAPSHOTHDF5", d->killAfter, &d->killAfter, nullptr));
     PetscCall(PetscOptionsInt("-snapshot_hdf5_test_fail_rank", "Testing: the injected failure happens in a dataset write on this rank only", "PETSCSNAPSHOTHDF5", d->failRank, &d->failRank, nullptr));
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_test_map_min_bytes", "Testing: map datasets of this many bytes or more (-snapshot_hdf5_map_reads)", "PETSCSNAPSHOTHDF5", d->mapMin, &d->mapMin, nullptr));
   } else {
     PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_fail_after", &d->failAfter, nullptr));
     PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_kill_after", &d->killAfter, nullptr));
     PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_fail_rank", &d->failRank, nullptr));
+    PetscCall(PetscOptionsGetInt(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_hdf5_test_map_min_bytes", &d->mapMin, nullptr));
   }
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -231,6 +234,12 @@ PetscErrorCode PetscSnapshotView_HDF5(PetscSnapshot snap, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "file: %s%s\n", d->fileName.empty() ? "(not set)" : d->fileName.c_str(), d->keep > 0 ? " (numbered)" : ""));
   if (d->keep > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "keeps the last %" PetscInt_FMT " files\n", d->keep));
   if (!d->lastFile.empty()) PetscCall(PetscViewerASCIIPrintf(viewer, "last file written or read: %s\n", d->lastFile.c_str()));
+  {
+    double last[4] = {d->lastMapped[0], d->lastMapped[1], d->lastRead[0], d->lastRead[1]};
+
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, last, 4, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+    if (last[0] >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, "last restore, all ranks: %.0f datasets (%.0f bytes) mapped from the file, %.0f datasets (%.0f bytes) read into staging buffers\n", last[0], last[1], last[2], last[3]));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -284,7 +293,8 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    Options Database Keys:
 +  -snapshot_hdf5_filename <name> - the file (`PetscSnapshotHDF5SetFileName()`)
 .  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
--  -snapshot_hdf5_reuse_buffers <true> - keep the staging buffers of the last capture or restore for the next one (see Notes)
+.  -snapshot_hdf5_reuse_buffers <true> - keep the staging buffers of the last capture or restore for the next one (see Notes)
+-  -snapshot_hdf5_map_reads <true> - restore large datasets by mapping them from the file rather than reading them into staging buffers (see Notes)
 
    Notes:
    A file holds the `DM`s of one `PetscSnapshotCapture()` call (the `DM`, its sub-`DM`s and everything declared on it);
@@ -297,7 +307,12 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
 
    A capture copies the arrays into staging buffers (computing their checksums during the copy) and writes the file
    from them; a restore reads the file into staging buffers and verifies every checksum before anything is written
-   into the application's objects. The buffers of the last capture or restore are kept for the next one, which then
+   into the application's objects. A dataset of 1 MB or more that a rank reads in one piece is instead mapped read-only
+   from the file (`mmap()`: the pages of the kernel's file cache, not a copy) and verified there, and the restore copies
+   it once, from there into the application's objects (`-snapshot_hdf5_map_reads false`: read it into a staging buffer
+   like the others). A mapped dataset whose checksum differs is read again the ordinary way, which decides. Do not
+   truncate or rewrite a snapshot file in place while a restore reads it (the library itself replaces files by renaming
+   new ones into place, which does not disturb a reader). The buffers of the last capture or restore are kept for the next one, which then
    allocates nothing (a fresh buffer is zero-filled by the kernel on first touch): between operations the snapshot
    holds about one copy of the last file's data of each rank. `-snapshot_hdf5_reuse_buffers false` frees them after
    every operation.
@@ -308,6 +323,7 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    -snapshot_hdf5_test_fail_after <n>  fail after writing n datasets
    -snapshot_hdf5_test_fail_rank <r>   ... on rank r only (as a full disk does)
    -snapshot_hdf5_test_kill_after <n>  rank 0 kills its process after n datasets, or before the rename
+   -snapshot_hdf5_test_map_min_bytes <b> map datasets of b bytes or more (default 1 MB), so small test files take that path
 .ve
 
    Level: beginner

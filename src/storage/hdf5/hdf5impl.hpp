@@ -3,6 +3,7 @@
      series.cxx  the file a capture writes and a restore reads (single name or numbered series, keep-last-N)
      write.cxx   capture: staged slots and DMPlex data to a temporary file, renamed into place
      staging.cxx staging buffers, reused between operations; copy and checksum in one pass
+     mapping.cxx restore of large datasets straight from the page cache (mapped, verified in place)
      load.cxx    restore: open, verify and stage a file; the file kept open for a restore at another rank count
      hdf5.cxx    the type: options, view, destroy, creation, public PetscSnapshotHDF5*() functions
      plexio.cxx  DMPlex data in PETSc's own HDF5 layout */
@@ -13,6 +14,7 @@
 
 #if defined(PETSC_HAVE_HDF5)
   #include <petscviewerhdf5.h>
+  #include <map>
   #include <tuple>
   #include <utility>
   #include "plexio.hpp"
@@ -23,6 +25,10 @@ namespace petscsnapshot::hdf5
 /* 2: XXH3-64 checksums. Schema 1 (FNV-1a) files are refused: that checksum missed paired bit flips. */
 inline constexpr int schemaVersion = 2;
 inline constexpr char formatName[] = "petsc-snapshot";
+
+/* Bytes copied or read, then checksummed, at a time: the block is still in cache when XXH3 reads it (1 MB took the
+   least CPU time for a 64 MB restore among 256 KB, 1 MB, 4 MB and one read, see docs/performance.md). */
+inline constexpr size_t stageBlock = (size_t)1 << 20;
 
 struct HDF5Data {
   std::string fileName;          /* as set; with keep > 0 the base of numbered names */
@@ -41,11 +47,13 @@ struct HDF5Data {
   /* staging buffers (staging.cxx): free ones of the last capture or restore, and the ones returned by this one */
   PetscBool                               reuse = PETSC_TRUE; /* -snapshot_hdf5_reuse_buffers */
   std::vector<std::pair<size_t, void *>> pool, returned;
+  /* datasets a restore mapped from the file (mapping.cxx): the rows' address -> the mapping's address and length */
+  PetscBool                                   mapReads = PETSC_TRUE;         /* -snapshot_hdf5_map_reads */
+  PetscInt                                    mapMin   = (PetscInt)stageBlock; /* testing: map datasets of this many bytes or more */
+  std::map<void *, std::pair<void *, size_t>> mappings;
+  double                                      lastMapped[2] = {-1, 0}, lastRead[2] = {0, 0}; /* datasets, bytes of the last restore on this rank */
 };
 
-/* Bytes copied or read, then checksummed, at a time: the block is still in cache when XXH3 reads it (1 MB took the
-   least CPU time for a 64 MB restore among 256 KB, 1 MB, 4 MB and one read, see docs/performance.md). */
-inline constexpr size_t stageBlock = (size_t)1 << 20;
 
 inline HDF5Data *Data(PetscSnapshot snap)
 {
@@ -141,6 +149,11 @@ PetscErrorCode StageTrim(HDF5Data *d);
 PetscErrorCode StageFree(HDF5Data *d);
 PetscErrorCode PetscSnapshotWrite_HDF5(PetscSnapshot snap, const Entry *, const char[], Slot *slot, const void *data);
 PetscErrorCode PetscSnapshotDrop_HDF5(PetscSnapshot snap, Slot *slot);
+
+/* mapping.cxx */
+PetscErrorCode MappableFile(hid_t fid, int *fd);
+PetscErrorCode MapRows(HDF5Data *d, int fd, hid_t dset, hid_t memtype, int64_t first, int64_t count, size_t row, uint64_t sum, void **rows);
+PetscErrorCode Unmap(HDF5Data *d, void *storage, bool *was);
 
 /* load.cxx */
 PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *file, hid_t *fid, int *writers);

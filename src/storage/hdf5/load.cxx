@@ -26,6 +26,7 @@ struct LoadContext {
   std::string linkName;    /* its escaped HDF5 link name */
   std::string problem;     /* the first local problem: agreed and raised collectively */
   uint64_t    fingerprint = 0;
+  int         fd          = -1; /* the file's descriptor, to map datasets (mapping.cxx) */
 };
 
 herr_t VisitDataset(hid_t group, const char *name, const H5O_info_t *info, void *ptr);
@@ -105,7 +106,7 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   int                   kind = 0, bs = 0;
   int64_t               items = 0;
   std::string           tname, where;
-  bool                  ok1, ok2, ok3, ok4, ok5, hasN, keep, rankwise, valid;
+  bool                  ok1, ok2, ok3, ok4, ok5, hasN, keep, rankwise, valid, mapped = false;
   PetscDataType         type  = PETSC_DATATYPE_UNKNOWN;
   PetscBool             found = PETSC_FALSE;
   Slot                  slot;
@@ -151,12 +152,21 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   slot.bytes    = tsize * (size_t)bs * (size_t)items;
   slot.seen     = true;
   slot.rankwise = rankwise;
-  PetscCall(StageTake(lc.data, slot.bytes, &slot.storage, &slot.capacity));
+  if (keep && segments.size() == 1) { /* one extent of the file: verified where it is, in the page cache */
+    PetscCall(MapRows(lc.data, lc.fd, dset, H5TypeOf(type), offsets[segments[0]], counts[segments[0]], tsize * (size_t)bs, sums[segments[0]], &slot.storage));
+    slot.capacity = slot.storage ? slot.bytes : 0; /* never written into: a capture replaces it (see PetscSnapshotWrite_HDF5()) */
+    mapped        = slot.storage != nullptr;
+  }
+  if (!slot.storage) PetscCall(StageTake(lc.data, slot.bytes, &slot.storage, &slot.capacity));
   PetscCallCXX((*lc.entries)[lc.entry].slots.emplace(name, slot)); /* owned by the loaded inventory from here on */
   Slot &staged = (*lc.entries)[lc.entry].slots[name];
-  {
+  if (mapped) {
+    lc.data->lastMapped[0] += 1;
+    lc.data->lastMapped[1] += (double)staged.bytes;
+  } else {
     size_t at = 0;
 
+    lc.data->lastRead[0] += 1;
     for (int r : segments) { /* independent reads of this rank's rows (or the writer ranks dealt to it) */
       bool read, same;
 
@@ -171,6 +181,7 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
       }
       at += tsize * (size_t)bs * (size_t)counts[r];
     }
+    lc.data->lastRead[1] += (double)at;
   }
   if (!keep) { /* verified, not kept */
     PetscCall(StageGive(lc.data, &staged));
@@ -343,6 +354,8 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscTime(&t0));
   PetscCall(OpenLocal(snap, "PetscSnapshotRestore", &file, &fid, &writers));
+  PetscCall(MappableFile(fid, &lc.fd));
+  d->lastMapped[0] = d->lastMapped[1] = d->lastRead[0] = d->lastRead[1] = 0;
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Read, snap, 0, 0, 0));
   PetscCallCXX(loaded = new EntryMap());
   lc.entries = loaded;

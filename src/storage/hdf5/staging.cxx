@@ -65,8 +65,11 @@ PetscErrorCode StageTake(HDF5Data *d, size_t bytes, void **storage, size_t *capa
 /* A slot's buffer back to the pool (kept for the next operation only; see StageTrim()). */
 PetscErrorCode StageGive(HDF5Data *d, Slot *slot)
 {
+  bool mapped = false;
+
   PetscFunctionBegin;
-  if (slot->storage) {
+  if (slot->storage) PetscCall(Unmap(d, slot->storage, &mapped));
+  if (slot->storage && !mapped) {
     if (d->reuse) PetscCallCXX(d->returned.emplace_back(slot->capacity, slot->storage));
     else PetscCall(PetscFree(slot->storage));
   }
