@@ -9,6 +9,7 @@
   #include <ctime>
   #include <dirent.h>
   #include <unistd.h>
+  #include <sys/stat.h>
   #include <cstdlib>
   #include "xxh3.h"
 
@@ -193,7 +194,43 @@ PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file)
 }
 
 /* Before PETSc's DMPlex loaders read a file: rank 0 checks the /topologies tree against its checksum. */
-PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[])
+/* The file whose /topologies this process verified last, identified by what any write or replacement changes (device,
+   inode, size, modification and status-change times): a restart verifies them in PetscSnapshotHDF5LoadDM() and again
+   in PetscSnapshotRestore(), and the second time the file is the same. The kernel stamps a file with a coarse clock
+   (a tick of a few ms), so a write within the same tick as an earlier one may leave the times unchanged: a file is
+   remembered only if its last change is older than the verification by more than changeTick, so that any later
+   write stamps a time after it. */
+static constexpr double changeTick = 0.05; /* seconds */
+struct FileIdentity {
+  bool            valid = false;
+  dev_t           dev   = 0;
+  ino_t           ino   = 0;
+  off_t           size  = 0;
+  struct timespec mtime = {0, 0}, ctime = {0, 0};
+
+  static FileIdentity Of(const std::string &file)
+  {
+    FileIdentity id;
+    struct stat  st;
+
+    if (stat(file.c_str(), &st) == 0) {
+      id.valid = true;
+      id.dev   = st.st_dev;
+      id.ino   = st.st_ino;
+      id.size  = st.st_size;
+      id.mtime = st.st_mtim;
+      id.ctime = st.st_ctim;
+    }
+    return id;
+  }
+  bool operator==(const FileIdentity &o) const
+  {
+    return valid && o.valid && dev == o.dev && ino == o.ino && size == o.size && mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec && ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
+  }
+};
+static FileIdentity lastVerified;
+
+PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[], bool again)
 {
   PetscMPIInt   rank;
   LocalFailures lf(comm, caller);
@@ -201,7 +238,13 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Verify, 0, 0, 0, 0));
-  if (rank == 0) {
+  if (rank == 0 && !again && FileIdentity::Of(file) == lastVerified) PetscCall(PetscInfo(nullptr, "%s: the /topologies of %s were verified by this process and the file has not changed since\n", caller, file.c_str()));
+  else if (rank == 0) {
+    FileIdentity    before = FileIdentity::Of(file);
+    struct timespec now    = {0, 0};
+
+    (void)clock_gettime(CLOCK_REALTIME, &now);
+
     H5Quiet  quiet;
     hid_t    f   = OpenAlone(file, H5F_ACC_RDONLY);
     uint64_t sum = 0, stored = 0;
@@ -220,6 +263,8 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
       }
       (void)H5Fclose(f);
     }
+    lastVerified = FileIdentity();
+    if (!lf.Failed() && FileIdentity::Of(file) == before && (double)(now.tv_sec - before.ctime.tv_sec) + 1e-9 * (double)(now.tv_nsec - before.ctime.tv_nsec) > changeTick) lastVerified = before; /* the file verified is the one identified, and a later change would show */
   }
   {
     PetscErrorCode ierr = lf.Agree();

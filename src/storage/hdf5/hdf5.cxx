@@ -103,12 +103,8 @@ PetscErrorCode PetscSnapshotHDF5LoadDM_HDF5(PetscSnapshot snap, const char name[
   PetscBool   has;
 
   PetscFunctionBegin;
-  PetscCall(OpenForLoad(snap, "PetscSnapshotHDF5LoadDM", &file, &viewer, &writers));
-  /* the tree PETSc's loaders read must be intact: verified with the file closed (HDF5 opens a file once per process),
-     then opened again */
-  PetscCall(PetscViewerDestroy(&viewer));
-  PetscCall(VerifyTopologies(comm, file, "PetscSnapshotHDF5LoadDM"));
-  PetscCall(OpenForLoad(snap, "PetscSnapshotHDF5LoadDM", &file, &viewer, &writers));
+  /* the tree PETSc's loaders read must be intact: verified before PETSc's viewer opens the file */
+  PetscCall(OpenForLoad(snap, "PetscSnapshotHDF5LoadDM", &file, &viewer, &writers, true));
   PetscCallCXX(group = std::string("/topologies/") + name);
   PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
   if (!has) PetscCall(PetscViewerDestroy(&viewer));
@@ -172,7 +168,7 @@ PetscErrorCode PetscSnapshotHDF5Verify_HDF5(PetscSnapshot snap)
   PetscFunctionBegin;
   PetscCall(PetscSnapshotBeginRestore_HDF5(snap));
   PetscCall(PetscSnapshotEndRestore_HDF5(snap));
-  PetscCall(VerifyTopologies(PetscObjectComm((PetscObject)snap), Data(snap)->lastFile, "PetscSnapshotHDF5Verify"));
+  PetscCall(VerifyTopologies(PetscObjectComm((PetscObject)snap), Data(snap)->lastFile, "PetscSnapshotHDF5Verify", true));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -111,7 +111,8 @@ PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *va
 /* The /topologies tree (PETSc's DMPlex layout) has one checksum of ours, stored once the file is complete and verified
    before PETSc's loaders read it (see topologychecksum.h). Collective; rank 0 reads. */
 PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file);
-PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[]);
+/* again: verify even if this process verified the same, unchanged file last (else that verification stands) */
+PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[], bool again = false);
 
 /* series.cxx */
 std::string    NumberedName(const std::string &base, PetscInt seq);
@@ -157,7 +158,7 @@ PetscErrorCode Unmap(HDF5Data *d, void *storage, bool *was);
 
 /* load.cxx */
 PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *file, hid_t *fid, int *writers);
-PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers);
+PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers, bool verifyTopologies = false);
 PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap);
 PetscErrorCode PetscSnapshotEndRestore_HDF5(PetscSnapshot snap);
 PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer);

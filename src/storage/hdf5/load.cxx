@@ -313,8 +313,9 @@ PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *f
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Open the file to load through PETSc's (collective) HDF5 viewer, after checking it on every rank with OpenLocal(). */
-PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers)
+/* Open the file to load through PETSc's (collective) HDF5 viewer, after checking it on every rank with OpenLocal() and,
+   if asked, verifying its /topologies. */
+PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string *file, PetscViewer *viewer, int *writers, bool verifyTopologies)
 {
   MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
   hid_t         fid;
@@ -324,6 +325,7 @@ PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string 
   *viewer = nullptr;
   PetscCall(OpenLocal(snap, caller, file, &fid, writers));
   (void)H5Fclose(fid); /* HDF5 shares one open file per process: close before the viewer opens it */
+  if (verifyTopologies) PetscCall(VerifyTopologies(comm, *file, caller));
   lf.Run("opening " + *file + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file->c_str(), FILE_MODE_READ, viewer); });
   {
     PetscErrorCode ierr = lf.Agree();
