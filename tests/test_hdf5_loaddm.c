@@ -2,8 +2,9 @@ static const char help[] = "A mesh from PetscSnapshotHDF5LoadDM() on which the a
                            "applications do after creating a DM. -mode write on N ranks writes a checkpoint of a heat solution,\n"
                            "its TS, a struct and a PIC swarm, and a reference of that state that does not depend on the\n"
                            "distribution. -mode read on M ranks, for each writer count 1..3: loads the mesh, calls\n"
-                           "DMSetFromOptions() on it, restores, compares bitwise and steps on; then a mesh that DMSetFromOptions()\n"
-                           "redistributed (-dm_distribute) or refined (-dm_refine) after the load is refused, nothing written.\n";
+                           "DMSetFromOptions() on it, restores (into a new swarm whose local sizes were never set), compares\n"
+                           "bitwise and steps on; then a mesh that DMSetFromOptions() redistributed (-dm_distribute) or refined\n"
+                           "(-dm_refine) after the load is refused, with nothing written.\n";
 
 #include "hdf5sim.h"
 #include "state_fingerprint.h"
@@ -22,13 +23,15 @@ static PetscErrorCode Declare(Sim *s)
   PetscFunctionReturn(0);
 }
 
-/* The reader's objects on a given mesh: the writer's discretization, a swarm with other particles, other counters. */
-static PetscErrorCode SimCreateOn(DM mesh, Sim *s)
+/* The reader's objects on a given mesh: the writer's discretization, other counters, and a swarm with the writer's
+   fields: with other particles, or, as a restart creates it, with no local sizes set yet. */
+static PetscErrorCode SimCreateOn(DM mesh, PetscBool unsized, Sim *s)
 {
   PetscFunctionBeginUser;
   s->heat.dm = mesh;
   PetscCall(HeatProblemSetUp(mesh, 0.01, &s->heat.ts, &s->heat.u));
-  PetscCall(CreateSwarm(mesh, 1, SWARM_STANDARD, &s->sw));
+  if (unsized) PetscCall(CreateUnsizedSwarm(mesh, PETSC_TRUE, &s->sw));
+  else PetscCall(CreateSwarm(mesh, 1, SWARM_STANDARD, &s->sw));
   PetscCall(PetscMemzero(&s->counters, sizeof(s->counters)));
   s->counters.nsolves = -1;
   s->counters.last    = -1;
@@ -190,7 +193,7 @@ static PetscErrorCode ChangedAfterLoad(PetscSnapshot ckpt, PetscMPIInt writers, 
   cellsAfter = cEnd - cStart;
   changed    = (PetscBool)(cellsAfter != cellsBefore);
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &changed, 1, EXAMPLE_MPI_BOOL, MPI_LOR, PETSC_COMM_WORLD));
-  PetscCall(SimCreateOn(mesh, &s));
+  PetscCall(SimCreateOn(mesh, PETSC_FALSE, &s));
   PetscCall(VecDuplicate(s.heat.u, &keep));
   PetscCall(VecCopy(s.heat.u, keep));
   counters = s.counters;
@@ -228,9 +231,9 @@ static PetscErrorCode ReadOne(PetscMPIInt writers)
   PetscCall(DMSetFromOptions(mesh));
   PetscCall(DMPlexDistributeGetDefault(mesh, &dist));
   PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)!dist, "a loaded mesh is not distributed again by default (DMPlexDistributeGetDefault() is false)"));
-  PetscCall(SimCreateOn(mesh, &s));
+  PetscCall(SimCreateOn(mesh, PETSC_TRUE, &s)); /* a new swarm, its local sizes not set */
   PetscCall(PetscSnapshotRestore(ckpt, s.heat.dm));
-  PetscCall(PetscSNPrintf(what, sizeof(what), "written on %d, loaded and DMSetFromOptions() on %d", (int)writers, (int)size));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "written on %d, loaded and DMSetFromOptions() on %d, swarm without local sizes", (int)writers, (int)size));
   PetscCall(CheckRestored(what, &s, &ref));
   PetscCall(SwarmPlaced(s.sw, mesh, &placed));
   PetscCall(TestCheck(PETSC_COMM_WORLD, placed, "... every particle on the rank owning its cell, with that cell in its cell field"));
