@@ -1,7 +1,8 @@
 static const char help[] = "Restores into a DMSwarm whose local sizes were never set (fields registered and finalized, no\n"
                            "DMSwarmSetLocalSizes()), with the memory and the hdf5 type: the restore sizes it and rebuilds the\n"
                            "captured population bitwise; a swarm whose field registration is not finalized is refused with\n"
-                           "nothing written; a swarm captured before its sizes were set restores as an empty population.\n";
+                           "nothing written, as is an unsized swarm whose fields only DMSwarmGetField() could read (an\n"
+                           "unrecognised private layout, pretended); a swarm captured unsized restores as no particles.\n";
 
 #include "swarmutil.h"
 
@@ -72,6 +73,19 @@ static PetscErrorCode Run(const char type[])
   PetscCall(CreateUnsizedSwarm(mesh, PETSC_FALSE, &fresh));
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s: a swarm whose field registration is not finalized is refused on every rank, naming DMSwarmFinalizeFieldRegister()", type));
   TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, fresh), "DMSwarmFinalizeFieldRegister()", what);
+  PetscCall(LocalSizeIs(fresh, -1, &sized));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "%s: ... and left as it was (no local sizes)", type));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, sized, what));
+  PetscCall(DMDestroy(&fresh));
+
+  /* where the fields can be read only through DMSwarmGetField() (an unrecognised private layout, pretended here), an
+     unsized swarm cannot be enumerated: a clear refusal asking for its sizes */
+  PetscCall(CreateUnsizedSwarm(mesh, PETSC_TRUE, &fresh));
+  PetscCall(PetscObjectSetOptionsPrefix((PetscObject)fresh, "unknown_"));
+  PetscCall(PetscOptionsSetValue(NULL, "-unknown_snapshot_swarm_test_unknown_layout", "1"));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "%s: unrecognised swarm layout (pretended): the unsized swarm is refused on every rank, asking for DMSwarmSetLocalSizes()", type));
+  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, fresh), "call DMSwarmSetLocalSizes()", what);
+  PetscCall(PetscOptionsClearValue(NULL, "-unknown_snapshot_swarm_test_unknown_layout"));
   PetscCall(LocalSizeIs(fresh, -1, &sized));
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s: ... and left as it was (no local sizes)", type));
   PetscCall(TestCheck(PETSC_COMM_WORLD, sized, what));
