@@ -176,7 +176,7 @@ PetscErrorCode CheckMesh(PetscViewer viewer, DM dm, std::string *problem)
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &replaced, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LOR, PetscObjectComm((PetscObject)dm)));
   if (!has) PetscCallCXX(*problem = "the file has no DMPlex topology \"" + std::string(name) + "\" to restore it at another rank count");
   else if (sfXC && replaced)
-    PetscCallCXX(*problem = "the DMPlex was loaded from the file, but its topology was replaced since (redistributed, refined or adapted in place: DMSetFromOptions() with -dm_distribute, -dm_refine or another mesh-changing option, DMPlexDistribute(), ...), so its points no longer match the file's; restore into the mesh as PetscSnapshotHDF5LoadDM() loaded it (restore first, then change it), or load it again");
+    PetscCallCXX(*problem = "the DMPlex was loaded from the file, but its topology was replaced since (redistributed, refined or adapted in place, for example by DMSetFromOptions() with -dm_distribute, -dm_refine or another option that changes the mesh), so its points no longer match the file's; restore into the mesh as PetscSnapshotHDF5LoadDM() loaded it (restore first, then change it), or load it again");
   else if (!sfXC)
     PetscCallCXX(*problem = "to restore into a DMPlex that does not hold the captured points rank by rank (another rank count or another partition), load it from the file with PetscSnapshotCreateDM() or PetscSnapshotHDF5LoadDM() (also after a refinement, adaptation or redistribution since the capture): a mesh the program builds itself cannot be matched point by point to the file's");
   PetscFunctionReturn(PETSC_SUCCESS);
