@@ -140,6 +140,20 @@ static PetscErrorCode CreateSwarm(DM mesh, PetscInt ppc, SwarmVariant variant, D
   PetscFunctionReturn(0);
 }
 
+/* A swarm like CreateSwarm()'s (same name, fields and cell DM), registration finalized or not, no local sizes. */
+static PetscErrorCode CreateUnsizedSwarm(DM mesh, PetscBool finalize, DM *sw)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PICSwarmCreate(mesh, "particles", sw));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "velocity", 2, PETSC_REAL));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "tag", 1, PETSC_INT));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "flags", 3, PETSC_CHAR));
+  PetscCall(DMSwarmRegisterPetscDatatypeField(*sw, "serial", 1, PETSC_INT64));
+  PetscCall(DMSwarmRegisterUserStructField(*sw, "info", sizeof(UserInfo)));
+  if (finalize) PetscCall(DMSwarmFinalizeFieldRegister(*sw));
+  PetscFunctionReturn(0);
+}
+
 /* Rank-local population: every field's bytes, field after field. */
 typedef struct {
   PetscInt n;

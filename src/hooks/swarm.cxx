@@ -53,6 +53,10 @@ static PetscErrorCode CheckSwarm(PetscSnapshotRecord rec, DM sw, void *)
   PetscFunctionBegin;
   PetscCall(CellDM(sw, &cell));
   if (cell) PetscCall(PetscSnapshotRecordAddSubDM(rec, cell)); /* checked first by the driver: see CheckTree() */
+  if (!((DM_Swarm *)sw->data)->field_registration_finalized) { /* PETSc cannot size it: DMSwarmSetLocalSizes() would fail */
+    PetscCall(PetscSnapshotRecordRefuse(rec, "its field registration was not finalized: register the captured fields and call DMSwarmFinalizeFieldRegister() before the restore"));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(SwarmGetFields(sw, fields, &n));
   for (const SwarmField &f : fields) {
     std::string             name;
@@ -78,14 +82,11 @@ static PetscErrorCode CheckSwarm(PetscSnapshotRecord rec, DM sw, void *)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Clear and rebuild: size the local population to the captured count, then copy every field back. O(N). */
-static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
+/* The number of points the snapshot holds for this rank, the same in every field of the swarm. */
+static PetscErrorCode CapturedCount(PetscSnapshotRecord rec, const std::vector<SwarmField> &fields, PetscInt *ncaptured)
 {
-  std::vector<SwarmField> fields;
-  PetscInt                n, ncaptured = -1;
-
   PetscFunctionBegin;
-  PetscCall(SwarmGetFields(sw, fields, &n));
+  *ncaptured = -1;
   for (const SwarmField &f : fields) {
     PetscBool               found;
     PetscSnapshotRecordInfo info;
@@ -93,10 +94,29 @@ static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
 
     PetscCallCXX(name = RecordName(f.name));
     PetscCall(PetscSnapshotRecordGetInfo(rec, name.c_str(), &found, &info));
-    PetscCheck(found && (ncaptured < 0 || info.n == ncaptured), PETSC_COMM_SELF, PETSC_ERR_PLIB, "swarm field \"%s\": inconsistent snapshot", f.name);
-    ncaptured = info.n;
+    PetscCheck(found && (*ncaptured < 0 || info.n == *ncaptured), PETSC_COMM_SELF, PETSC_ERR_PLIB, "swarm field \"%s\": inconsistent snapshot", f.name);
+    *ncaptured = info.n;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Clear and rebuild: size the local population to the captured count, then copy every field back. O(N). A swarm
+   whose local sizes were never set is sized here like any other (it held no particles). */
+static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
+{
+  std::vector<SwarmField> fields;
+  PetscInt                n, ncaptured = -1;
+  bool                    unsized;
+
+  PetscFunctionBegin;
+  PetscCall(SwarmGetFields(sw, fields, &n, &unsized));
+  PetscCall(CapturedCount(rec, fields, &ncaptured));
   PetscCall(DMSwarmSetLocalSizes(sw, ncaptured, -1)); /* keeps the allocation when it is large enough */
+  if (unsized) { /* now that it has sizes, the field list is checked against DMSwarmGetField() too */
+    PetscCall(SwarmGetFields(sw, fields, &n));
+    PetscCall(CapturedCount(rec, fields, &ncaptured));
+    PetscCheck(n == ncaptured, PETSC_COMM_SELF, PETSC_ERR_PLIB, "swarm sized to %" PetscInt_FMT " points has %" PetscInt_FMT, ncaptured, n);
+  }
   for (const SwarmField &f : fields) {
     PetscInt      bs;
     PetscDataType type;

@@ -30,8 +30,10 @@ struct MirrorDataBucket {
 };
 
 /* Why the mirror cannot be trusted on this swarm, or nullptr when it can: every check reads only what the previous ones
-   showed to be sane, and every field that is not checked out is compared with what DMSwarmGetField() returns. */
-static PetscErrorCode MirrorFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal, const char **problem)
+   showed to be sane, and every field that is not checked out is compared with what DMSwarmGetField() returns. On a
+   swarm whose local sizes were never set (DMSwarmGetLocalSize() gives -1) PETSc refuses DMSwarmGetField() (its
+   DMSetUp() requires the sizes), so that comparison is left out and *unsized tells the caller. */
+static PetscErrorCode MirrorFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal, bool *unsized, const char **problem)
 {
   DM_Swarm         *swarm = (DM_Swarm *)sw->data;
   MirrorDataBucket *db;
@@ -43,7 +45,8 @@ static PetscErrorCode MirrorFields(DM sw, std::vector<SwarmField> &fields, Petsc
   *problem = nullptr;
   db       = reinterpret_cast<MirrorDataBucket *>(swarm->db);
   PetscCall(DMSwarmGetLocalSize(sw, &n));
-  if (!db || db->L != n || db->nfields < 2 || db->nfields > 100000 || db->allocated < db->L || !db->field) {
+  *unsized = n < 0;
+  if (!db || db->L != n || n < -1 || db->nfields < 2 || db->nfields > 100000 || db->allocated < db->L || !db->field) {
     *problem = "bucket sizes";
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -74,7 +77,7 @@ static PetscErrorCode MirrorFields(DM sw, std::vector<SwarmField> &fields, Petsc
     }
     hasPid  = hasPid || !std::strcmp(sf.name, DMSwarmField_pid);
     hasRank = hasRank || !std::strcmp(sf.name, DMSwarmField_rank);
-    if (!sf.active) { /* cross-check against the public accessor */
+    if (!sf.active && !*unsized) { /* cross-check against the public accessor */
       PetscInt      bs;
       PetscDataType type;
       void         *data;
@@ -90,7 +93,7 @@ static PetscErrorCode MirrorFields(DM sw, std::vector<SwarmField> &fields, Petsc
     PetscCallCXX(fields.push_back(sf));
   }
   if (!hasPid || !hasRank) *problem = "DMSwarm_pid / DMSwarm_rank not found";
-  *nlocal = n;
+  *nlocal = *unsized ? 0 : n;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -151,25 +154,33 @@ static PetscErrorCode DeclaredSwarmFields(DM sw, const DeclaredFields &decl, std
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal)
+PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal, bool *unsized)
 {
   const char     *problem = nullptr, *swname;
   PetscBool       pretend = PETSC_FALSE;
   PetscContainer  container;
   DeclaredFields *decl = nullptr;
+  bool            nosizes = false;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetBool(((PetscObject)sw)->options, ((PetscObject)sw)->prefix, "-snapshot_swarm_test_unknown_layout", &pretend, nullptr));
   if (pretend) problem = "-snapshot_swarm_test_unknown_layout";
-  else PetscCall(MirrorFields(sw, fields, nlocal, &problem));
+  else PetscCall(MirrorFields(sw, fields, nlocal, &nosizes, &problem));
+  if (unsized) *unsized = nosizes;
   if (!problem) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectGetName((PetscObject)sw, &swname));
+  if (pretend || nosizes) { /* the public accessor needs the sizes too */
+    PetscInt n;
+
+    PetscCall(DMSwarmGetLocalSize(sw, &n));
+    PetscCheck(n >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "DMSwarm \"%s\": its local sizes were never set (DMSwarmSetLocalSizes()), and on this PETSc its fields can be read only through DMSwarmGetField(), which needs them: call DMSwarmSetLocalSizes() (0 particles will do) first", swname);
+  }
   PetscCall(PetscObjectQuery((PetscObject)sw, declaredFieldsName, (PetscObject *)&container));
   if (container) PetscCall(PetscContainerGetPointer(container, (void **)&decl));
   if (decl) {
     PetscCall(DeclaredSwarmFields(sw, *decl, fields, nlocal));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(PetscObjectGetName((PetscObject)sw, &swname));
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP,
           "petsc-snapshot cannot enumerate the fields of DMSwarm \"%s\": the private DMSwarm data layout of this PETSc %d.%d.%d is not the one petsc-snapshot mirrors (%s). Declare the swarm's fields with PetscSnapshotSwarmSetFields()",
           swname, PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR, problem);

@@ -23,8 +23,11 @@ struct SwarmField {
   const void   *data;       /* the local values, for reading (also while checked out) */
 };
 
-/* The fields of sw (registration order) and its local number of points, checked against the public API. */
-PETSC_INTERN PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal);
+/* The fields of sw (registration order) and its local number of points, checked against the public API. A swarm whose
+   local sizes were never set (DMSwarmSetLocalSizes()) holds no points: nlocal is 0 and unsized (may be NULL) true; its
+   fields are then read from the mirror's checks alone (PETSc refuses DMSwarmGetField() before the sizes are set), so
+   a restore enumerates them again once it has sized the swarm. */
+PETSC_INTERN PetscErrorCode SwarmGetFields(DM sw, std::vector<SwarmField> &fields, PetscInt *nlocal, bool *unsized = nullptr);
 
 /* After a restore at another rank count: send each particle to the rank owning its cell (swarmredistribute.cxx). */
 PETSC_INTERN PetscErrorCode SwarmRedistribute(DM sw, PetscObject who); /* who: the PetscInfo object (the snapshot) */

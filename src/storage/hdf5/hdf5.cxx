@@ -441,8 +441,10 @@ PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot snap, PetscInt keep)
   `PetscSnapshotRestore()`. The restore finds each `Vec` laid out by the mesh through PETSc's own DMPlex HDF5 loaders
   (`DMPlexSectionLoad()`, `DMPlexGlobalVectorLoad()`), which need the map from the file's points to this `DM`'s that
   this function keeps on the `DM`; a mesh the program builds by itself cannot be restored at another rank count.
-  Do not redistribute the `DM` before the restore. At the rank count that wrote the file the program may build its
-  mesh itself, or load it with this function.
+  The `DM` is marked as distributed (`DMPlexDistributeSetDefault()` false), so that `DMSetFromOptions()` with default
+  options leaves it as loaded; a `DM` redistributed or refined after the load (for example by `DMSetFromOptions()` with
+  `-dm_distribute` or `-dm_refine`) no longer matches the file's points, and its restore is
+  refused. At the rank count that wrote the file the program may build its mesh itself, or load it with this function.
 
   Level: intermediate
 

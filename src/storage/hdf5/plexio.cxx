@@ -9,13 +9,42 @@
 namespace petscsnapshot::plexio
 {
 
-/* Composed on a DM loaded by LoadMesh(): the SF from the file's points to the DM's points. */
-static const char fileSFName[] = "PetscSnapshotHDF5FileSF";
+/* Composed on a DM loaded by LoadMesh(): the SF from the file's points to the DM's points, and the DM's point SF and
+   cone section as they were when it was loaded. The SF stays on the DM object when PETSc replaces the DM's topology
+   in place (DMPlexReplace_Static(): DMSetFromOptions() with -dm_distribute or -dm_refine, ...): the DM then holds
+   other points than the SF maps to. Such a replacement gives the DM a new point SF and cone section; the references
+   composed here keep the old ones' addresses from being reused, so comparing the objects is exact. */
+static const char fileSFName[]            = "PetscSnapshotHDF5FileSF";
+static const char loadedPointSFName[]     = "PetscSnapshotHDF5LoadedPointSF";
+static const char loadedConeSectionName[] = "PetscSnapshotHDF5LoadedConeSection";
 
+/* The SF from the file's points (NULL if dm was not loaded from a file); stale if dm's topology was replaced since. */
+static PetscErrorCode FileSFState(DM dm, PetscSF *sf, bool *stale)
+{
+  PetscObject  heldSF, heldCones;
+  PetscSF      pointSF;
+  PetscSection cones;
+
+  PetscFunctionBegin;
+  *stale = false;
+  PetscCall(PetscObjectQuery((PetscObject)dm, fileSFName, (PetscObject *)sf));
+  if (!*sf) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscObjectQuery((PetscObject)dm, loadedPointSFName, &heldSF));
+  PetscCall(PetscObjectQuery((PetscObject)dm, loadedConeSectionName, &heldCones));
+  PetscCall(DMGetPointSF(dm, &pointSF));
+  PetscCall(DMPlexGetConeSection(dm, &cones));
+  *stale = heldSF != (PetscObject)pointSF || heldCones != (PetscObject)cones;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The SF from the file's points to dm's, NULL unless dm holds the points it was loaded with. */
 static PetscErrorCode FileSF(DM dm, PetscSF *sf)
 {
+  bool stale;
+
   PetscFunctionBegin;
-  PetscCall(PetscObjectQuery((PetscObject)dm, fileSFName, (PetscObject *)sf));
+  PetscCall(FileSFState(dm, sf, &stale));
+  if (stale) *sf = nullptr;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -133,15 +162,21 @@ PetscErrorCode CheckMesh(PetscViewer viewer, DM dm, std::string *problem)
 {
   PetscSF     sfXC;
   std::string group;
-  PetscBool   has;
+  PetscBool   has, replaced;
+  bool        stale;
   const char *name;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetName((PetscObject)dm, &name));
   PetscCall(TopologyGroup(dm, &group));
   PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
-  PetscCall(FileSF(dm, &sfXC));
+  PetscCall(FileSFState(dm, &sfXC, &stale));
+  /* a redistribution may leave some ranks' topology alone: every rank must decide alike */
+  replaced = stale ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &replaced, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LOR, PetscObjectComm((PetscObject)dm)));
   if (!has) PetscCallCXX(*problem = "the file has no DMPlex topology \"" + std::string(name) + "\" to restore it at another rank count");
+  else if (sfXC && replaced)
+    PetscCallCXX(*problem = "the DMPlex was loaded from the file, but its topology was replaced since (redistributed, refined or adapted in place, for example by DMSetFromOptions() with -dm_distribute, -dm_refine or another option that changes the mesh), so its points no longer match the file's; restore into the mesh as PetscSnapshotHDF5LoadDM() loaded it (restore first, then change it), or load it again");
   else if (!sfXC)
     PetscCallCXX(*problem = "to restore into a DMPlex that does not hold the captured points rank by rank (another rank count or another partition), load it from the file with PetscSnapshotCreateDM() or PetscSnapshotHDF5LoadDM() (also after a refinement, adaptation or redistribution since the capture): a mesh the program builds itself cannot be matched point by point to the file's");
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -346,6 +381,19 @@ PetscErrorCode LoadMesh(PetscViewer viewer, MPI_Comm comm, const char name[], DM
   PetscCall(PetscViewerPopFormat(viewer));
   PetscCall(PetscObjectCompose((PetscObject)*dm, fileSFName, (PetscObject)sfXC));
   PetscCall(PetscSFDestroy(&sfXC));
+  {
+    PetscSF      pointSF;
+    PetscSection cones;
+
+    PetscCall(DMGetPointSF(*dm, &pointSF));
+    PetscCall(DMPlexGetConeSection(*dm, &cones));
+    PetscCall(PetscObjectCompose((PetscObject)*dm, loadedPointSFName, (PetscObject)pointSF));
+    PetscCall(PetscObjectCompose((PetscObject)*dm, loadedConeSectionName, (PetscObject)cones));
+  }
+  /* The DM is distributed already: an application's DMSetFromOptions() must not distribute it again by default
+     (PETSc 3.18's does, with a new partition, and the DM no longer holds the points the file SF maps to); an explicit
+     -dm_distribute still does, and the restore then refuses, naming it (CheckMesh()). */
+  PetscCall(DMPlexDistributeSetDefault(*dm, PETSC_FALSE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
