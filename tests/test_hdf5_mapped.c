@@ -1,7 +1,8 @@
 static const char help[] = "The hdf5 type's restore of large datasets mapped from the file (-snapshot_hdf5_map_reads): bitwise exact\n"
                            "against the values captured and against a restore through staging buffers, a capture after such a\n"
                            "restore, a byte flipped in a mapped dataset refused with the Vec untouched, and a file with an HDF5\n"
-                           "user block (h5jam) still mapped at the right offset. -n <doubles per rank, 200000>.\n";
+                           "user block (h5jam) still mapped at the right offset. -n <doubles per rank, 200000>; run with\n"
+                           "-snapshot_hdf5_test_map_min_bytes 1000000 (below the 1.6 MB per rank of the Vec, above the rest).\n";
 
 #include <petscdmda.h>
 #include <hdf5.h>

@@ -4,7 +4,8 @@ static const char help[] = "Restarts for every writer x reader rank count and pa
                            "the reference after two more steps. -mode read on M ranks, for each writer count N in 1..4: loads\n"
                            "the mesh from the file, restores, compares bitwise, checks particle placement and steps on; at N = M\n"
                            "also restores into a mesh it builds with the writer's partitioner (the continued run must equal the\n"
-                           "writer's bitwise) and into one built with the other partitioner (refused, or exact).\n";
+                           "writer's bitwise) and into one built with the other partitioner (refused, or exact). -sparse (write):\n"
+                           "only the particles of one corner are kept, so that most reader ranks receive none.\n";
 
 #include <petscsf.h>
 #include "heatutil.h"
@@ -153,6 +154,26 @@ static PetscErrorCode SimStepsSorted(Sim *s, PetscInt k)
   PetscFunctionReturn(0);
 }
 
+/* -sparse: keep only the particles in the corner [0, 1/4]^2 of the unit square, so that most ranks of a reader hold
+   none after the restore (a rank with no particle to place must still take part in every collective call). */
+static PetscErrorCode KeepCorner(DM sw)
+{
+  PetscInt   n, bs;
+  PetscReal *x;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMSwarmGetLocalSize(sw, &n));
+  for (PetscInt p = n - 1; p >= 0; p--) {
+    PetscBool keep;
+
+    PetscCall(DMSwarmGetField(sw, DMSwarmPICField_coor, &bs, NULL, (void **)&x));
+    keep = (PetscBool)(x[p * bs] < 0.25 && x[p * bs + 1] < 0.25);
+    PetscCall(DMSwarmRestoreField(sw, DMSwarmPICField_coor, &bs, NULL, (void **)&x));
+    if (!keep) PetscCall(DMSwarmRemovePointAtIndex(sw, p));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Writer on N ranks: 2 steps (particles move and migrate), then the checkpoint and the reference, then the reference
    after 2 more steps; a second file with a struct that differs from rank to rank. */
 static PetscErrorCode Write(void)
@@ -163,13 +184,16 @@ static PetscErrorCode Write(void)
   PetscMPIInt   rank, size;
   char          part[64], file[PETSC_MAX_PATH_LEN];
   const char   *other;
+  PetscBool     sparse = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-sparse", &sparse, NULL));
   PetscCall(Partitioners(part, sizeof(part), &other));
   PetscCall(SimCreate(&s));
   PetscCall(SimSteps(&s, 2));
+  if (sparse) PetscCall(KeepCorner(s.sw));
   FileName(file, sizeof(file), part, size, "ckpt.h5");
   PetscCall(HDF5Snapshot(file, &ckpt));
   PetscCall(PetscSnapshotCapture(ckpt, s.heat.dm));

@@ -44,7 +44,8 @@ static PetscErrorCode LocatePoints(DM dm, Vec pos, PetscSF *located)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* For n points of dim coordinates: the cell of dm containing each that this rank owns, or -1. */
+/* For n points of dim coordinates: the cell of dm containing each that this rank owns, or -1. Collective: every rank
+   calls it, with or without points. */
 static PetscErrorCode LocateOwned(DM dm, PetscInt dim, PetscInt n, const PetscReal x[], std::vector<PetscInt> &cell)
 {
   Vec                pos;
@@ -57,7 +58,8 @@ static PetscErrorCode LocateOwned(DM dm, PetscInt dim, PetscInt n, const PetscRe
 
   PetscFunctionBegin;
   PetscCallCXX(cell.assign(n, -1));
-  if (n == 0) PetscFunctionReturn(PETSC_SUCCESS);
+  /* no early return for n == 0: PETSc's point location may be collective (3.18 computes the mesh's bounding box, an
+     MPI_Allreduce, on first use), so a rank with no point to locate must still call it (test_hdf5_nm_sparse) */
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
   PetscCallCXX(ghost.assign(pEnd - pStart, 0));
   PetscCall(DMGetPointSF(dm, &pointSF));

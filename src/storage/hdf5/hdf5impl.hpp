@@ -30,6 +30,11 @@ inline constexpr char formatName[] = "petsc-snapshot";
    least CPU time for a 64 MB restore among 256 KB, 1 MB, 4 MB and one read, see docs/performance.md). */
 inline constexpr size_t stageBlock = (size_t)1 << 20;
 
+/* Datasets smaller than this are read into staging buffers even when they could be mapped: up to about 16 MB the read,
+   checksummed in cache, and the copy out of the cache cost less than mapping and unmapping the pages (measured with
+   bench_hdf5 at 1 to 64 MB, docs/performance.md). */
+inline constexpr PetscInt mapMinBytes = (PetscInt)16 << 20;
+
 struct HDF5Data {
   std::string fileName;          /* as set; with keep > 0 the base of numbered names */
   PetscInt    keep      = 0;     /* > 0: numbered files, the last keep kept */
@@ -49,7 +54,7 @@ struct HDF5Data {
   std::vector<std::pair<size_t, void *>> pool, returned;
   /* datasets a restore mapped from the file (mapping.cxx): the rows' address -> the mapping's address and length */
   PetscBool                                   mapReads = PETSC_TRUE;         /* -snapshot_hdf5_map_reads */
-  PetscInt                                    mapMin   = (PetscInt)stageBlock; /* testing: map datasets of this many bytes or more */
+  PetscInt                                    mapMin   = mapMinBytes;  /* testing: map datasets of this many bytes or more */
   std::map<void *, std::pair<void *, size_t>> mappings;
   double                                      lastMapped[2] = {-1, 0}, lastRead[2] = {0, 0}; /* datasets, bytes of the last restore on this rank */
 };
