@@ -230,6 +230,31 @@ struct FileIdentity {
 };
 static FileIdentity lastVerified;
 
+/* Seconds from t to now (realtime, the clock of file times). */
+static double SecondsSince(const struct timespec &t)
+{
+  struct timespec now = {0, 0};
+
+  (void)clock_gettime(CLOCK_REALTIME, &now);
+  return (double)(now.tv_sec - t.tv_sec) + 1e-9 * (double)(now.tv_nsec - t.tv_nsec);
+}
+
+uint64_t StableFileToken(const std::string &file)
+{
+  FileIdentity id = FileIdentity::Of(file);
+  uint64_t     v[7];
+
+  if (!id.valid || SecondsSince(id.ctime) <= changeTick) return 0;
+  v[0] = (uint64_t)id.dev;
+  v[1] = (uint64_t)id.ino;
+  v[2] = (uint64_t)id.size;
+  v[3] = (uint64_t)id.mtime.tv_sec;
+  v[4] = (uint64_t)id.mtime.tv_nsec;
+  v[5] = (uint64_t)id.ctime.tv_sec;
+  v[6] = (uint64_t)id.ctime.tv_nsec;
+  return XXH3_64bits(v, sizeof(v)) | 1; /* never 0 */
+}
+
 PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[], bool again)
 {
   PetscMPIInt   rank;
@@ -240,10 +265,7 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
   PetscCall(PetscLogEventBegin(PETSCSNAPSHOT_H5Verify, 0, 0, 0, 0));
   if (rank == 0 && !again && FileIdentity::Of(file) == lastVerified) PetscCall(PetscInfo(nullptr, "%s: the /topologies of %s were verified by this process and the file has not changed since\n", caller, file.c_str()));
   else if (rank == 0) {
-    FileIdentity    before = FileIdentity::Of(file);
-    struct timespec now    = {0, 0};
-
-    (void)clock_gettime(CLOCK_REALTIME, &now);
+    FileIdentity before = FileIdentity::Of(file);
 
     H5Quiet  quiet;
     hid_t    f   = OpenAlone(file, H5F_ACC_RDONLY);
@@ -264,7 +286,7 @@ PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const ch
       (void)H5Fclose(f);
     }
     lastVerified = FileIdentity();
-    if (!lf.Failed() && FileIdentity::Of(file) == before && (double)(now.tv_sec - before.ctime.tv_sec) + 1e-9 * (double)(now.tv_nsec - before.ctime.tv_nsec) > changeTick) lastVerified = before; /* the file verified is the one identified, and a later change would show */
+    if (!lf.Failed() && FileIdentity::Of(file) == before && SecondsSince(before.ctime) > changeTick) lastVerified = before; /* the file verified is the one identified, and a later change would show */
   }
   {
     PetscErrorCode ierr = lf.Agree();

@@ -116,6 +116,10 @@ PetscErrorCode ReadStringAttribute(hid_t obj, const char name[], std::string *va
 /* The /topologies tree (PETSc's DMPlex layout) has one checksum of ours, stored once the file is complete and verified
    before PETSc's loaders read it (see topologychecksum.h). Collective; rank 0 reads. */
 PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file);
+/* A token of the file's identity (device, inode, size, modification and status-change times), 0 if it cannot be
+   stated or changed within the last changeTick (a later write might then keep the same times): equal tokens mean the
+   same, unchanged file. Local. */
+uint64_t StableFileToken(const std::string &file);
 /* again: verify even if this process verified the same, unchanged file last (else that verification stands) */
 PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[], bool again = false);
 

@@ -1,6 +1,6 @@
 /* DMPlex data in PETSc's own HDF5 layout, for restarts at another rank count (see plexio.hpp). Everything here goes
    through PETSc's DMPlex HDF5 routines; we only name things and keep the SF from the file's points to a loaded DM. */
-#include "plexio.hpp"
+#include "hdf5impl.hpp"
 
 #include <cstring>
 
@@ -296,6 +296,58 @@ PetscErrorCode LoadVec(PetscViewer viewer, DM topo, const char name[], Vec vec, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A DM's local coordinates as LoadMesh() loaded them are marked with the file's identity (hdf5::StableFileToken(), two
+   PetscInt halves) in PETSc's composed data, which PETSc invalidates when the Vec's object state changes (as its
+   cached norms): while the mark holds, the coordinates are the file's, and a restore from the same file need not
+   load them again to compare. */
+static PetscInt coordinatesFromFileId[2] = {-1, -1};
+
+static PetscErrorCode ViewerFileToken(PetscViewer viewer, uint64_t *token)
+{
+  const char *file = nullptr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerFileGetName(viewer, &file));
+  PetscCallCXX(*token = file ? hdf5::StableFileToken(file) : 0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode MarkCoordinatesFromFile(PetscViewer viewer, DM dm)
+{
+  uint64_t token;
+  Vec      coords;
+
+  PetscFunctionBegin;
+  PetscCall(ViewerFileToken(viewer, &token));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  if (!token || !coords) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt &id : coordinatesFromFileId)
+    if (id < 0) PetscCall(PetscObjectComposedDataRegister(&id));
+  PetscCall(PetscObjectComposedDataSetInt((PetscObject)coords, coordinatesFromFileId[0], (PetscInt)(token & 0x7fffffff)));
+  PetscCall(PetscObjectComposedDataSetInt((PetscObject)coords, coordinatesFromFileId[1], (PetscInt)((token >> 32) & 0x7fffffff)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective: do the DM's local coordinates still hold what LoadMesh() loaded from this viewer's file, on every rank? */
+static PetscErrorCode CoordinatesFromFile(PetscViewer viewer, DM dm, PetscBool *same)
+{
+  uint64_t  token;
+  Vec       coords;
+  PetscInt  half[2] = {-1, -1};
+  PetscBool has[2]  = {PETSC_FALSE, PETSC_FALSE};
+
+  PetscFunctionBegin;
+  PetscCall(ViewerFileToken(viewer, &token));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  if (token && coords && coordinatesFromFileId[0] >= 0) {
+    PetscCall(PetscObjectComposedDataGetInt((PetscObject)coords, coordinatesFromFileId[0], half[0], has[0]));
+    PetscCall(PetscObjectComposedDataGetInt((PetscObject)coords, coordinatesFromFileId[1], half[1], has[1]));
+  }
+  *same = (has[0] && has[1] && half[0] == (PetscInt)(token & 0x7fffffff) && half[1] == (PetscInt)((token >> 32) & 0x7fffffff)) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, same, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LAND, PetscObjectComm((PetscObject)dm)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LoadCoordinates(PetscViewer viewer, DM dm, PetscBool *changed)
 {
   DM        tmp;
@@ -305,6 +357,11 @@ PetscErrorCode LoadCoordinates(PetscViewer viewer, DM dm, PetscBool *changed)
   PetscBool equal = PETSC_FALSE;
 
   PetscFunctionBegin;
+  PetscCall(CoordinatesFromFile(viewer, dm, &equal));
+  if (equal) { /* loaded from this file and not changed since: nothing to load or compare */
+    *changed = PETSC_FALSE;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   /* load into a clone with a coordinate DM of its own, so that the live DM's coordinate section is left alone */
   PetscCall(FileSF(dm, &sfXC));
   PetscCall(DMClone(dm, &tmp));
@@ -379,6 +436,7 @@ PetscErrorCode LoadMesh(PetscViewer viewer, MPI_Comm comm, const char name[], DM
   PetscCall(DMPlexLabelsLoad(*dm, viewer, sfXC));
   PetscCall(DMPlexCoordinatesLoad(*dm, viewer, sfXC));
   PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(MarkCoordinatesFromFile(viewer, *dm));
   PetscCall(PetscObjectCompose((PetscObject)*dm, fileSFName, (PetscObject)sfXC));
   PetscCall(PetscSFDestroy(&sfXC));
   {
