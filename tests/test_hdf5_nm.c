@@ -246,16 +246,54 @@ static PetscErrorCode CheckRestored(const char what[], Sim *s, const Reference *
   PetscFunctionReturn(0);
 }
 
+/* Restore the file written with a struct that differed from rank to rank (the writer's rank) into dm, at the writer's
+   rank count. Into a DM whose points are the writer's rank by rank (the checkpoint restored without redistribution),
+   each rank gets its own writer rank's value. Into a mesh partitioned otherwise (PetscSnapshotHDF5LoadDM(): PETSc's
+   loader partitions it), the restore goes through the file's point map like one at another rank count, and the struct
+   is refused, naming it, with nothing written. */
+static PetscErrorCode RestoreRankwise(const char part[], DM dm, PetscBool refused, const char what[])
+{
+  PetscSnapshot    rankwise;
+  PetscMPIInt      rank, size, mark = -1;
+  PetscErrorCode   ierr;
+  char             file[PETSC_MAX_PATH_LEN], msg[256];
+  const char      *text;
+  ExampleErrorText specific = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscSnapshotDMAddStateBytes(dm, "rank", &mark, sizeof(mark), 1));
+  FileName(file, sizeof(file), part, size, "rankwise.h5");
+  PetscCall(HDF5Snapshot(file, &rankwise));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PetscSnapshotRestore(rankwise, dm);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) PetscCall(PetscErrorMessage(ierr, &text, &specific));
+  if (refused) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: per-rank user state at the writer's rank count refused as at another rank count, left untouched", what));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(ierr && specific && strstr(specific, "\"rank\" differed between the") && strstr(specific, "(another rank count or partition)") && mark == -1), msg));
+  } else {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: per-rank user state restored, each rank its writer rank's value", what));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(!ierr && mark == rank), msg));
+  }
+  PetscCall(PetscSnapshotDMRemoveState(dm, "rank"));
+  PetscCall(PetscSnapshotDestroy(&rankwise));
+  PetscFunctionReturn(0);
+}
+
 /* At the writer's rank count, restore into a mesh built here with partitioner `with` (the writer used `part`): either
    refused, naming the partition, with nothing written, or every value restored on its point, the particles placed,
    and the continued run equal to the writer's bitwise. The simple partitioner is deterministic: when both used it,
-   the partition is the writer's and the restore must go through. PT-Scotch need not give the same partition twice. */
+   the partition is the writer's and the restore must go through. PT-Scotch need not give the same partition twice.
+   Restored, the mesh also restores the struct that differed from rank to rank. */
 static PetscErrorCode SameCountSelfBuilt(PetscSnapshot ckpt, const char part[], const char with[], const Reference *ref, const Reference *cont)
 {
   Sim            mine;
   Vec            keep;
   PetscErrorCode ierr;
   PetscBool      untouched, placed;
+  PetscMPIInt    size;
   char           what[256];
   PetscBool      deterministic = (PetscBool)(!strcmp(part, PETSCPARTITIONERSIMPLE) && !strcmp(with, PETSCPARTITIONERSIMPLE));
 
@@ -284,6 +322,9 @@ static PetscErrorCode SameCountSelfBuilt(PetscSnapshot ckpt, const char part[], 
     PetscCall(SimStepsSorted(&mine, 2));
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s, 2 more steps: the continued run", with));
     PetscCall(CheckRestored(what, &mine, cont, PETSC_TRUE));
+    PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s", with));
+    if (size > 1) PetscCall(RestoreRankwise(part, mine.heat.dm, PETSC_FALSE, what));
   }
   PetscCall(VecDestroy(&keep));
   PetscCall(SimDestroy(&mine));
@@ -339,6 +380,7 @@ static PetscErrorCode ReadOne(PetscMPIInt writers)
   PetscCall(SimStepsSorted(&s, 2));
   PetscCall(TestCheck(PETSC_COMM_WORLD, PETSC_TRUE, "mesh loaded from the file: the restored simulation steps on (migrate, cell sort)"));
 
+  if (writers == size && size > 1) PetscCall(RestoreRankwise(part, s.heat.dm, PETSC_TRUE, "mesh loaded from the file at the writer's rank count"));
   if (writers != size && writers > 1) { /* a struct that differed between the writer's ranks has no value here: refused, naming it */
     PetscInt mark = 7;
     PetscCall(PetscSnapshotDMAddStateBytes(s.heat.dm, "rank", &mark, sizeof(mark), 1));

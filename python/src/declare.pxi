@@ -125,11 +125,18 @@ def invalidateGeometry(DM dm not None):
 
 def tsSetFromOptions(TS ts not None):
     """Attach a snapshot to ``ts`` if ``-ts_snapshot`` is given; returns it, or None (C:
-    ``PetscSnapshotTSSetFromOptions()``)."""
+    ``PetscSnapshotTSSetFromOptions()``). As with ``Snapshot().create()``, unchanged Vecs are not skipped unless
+    ``-ts_snapshot_skip_unchanged`` (with the TS's prefix) says so."""
     cdef PetscSnapshot snap = NULL
+    cdef const char *prefix = NULL
+    cdef PetscBool given = PETSC_FALSE
     CHKERR(PetscSnapshotTSSetFromOptions(ts.ts, &snap))
     if snap == NULL:
         return None
+    CHKERR(PetscSnapshotGetOptionsPrefix(snap, &prefix))
+    CHKERR(PetscOptionsHasName(NULL, prefix, b"-snapshot_skip_unchanged", &given))
+    if given == PETSC_FALSE:
+        CHKERR(PetscSnapshotSetSkipUnchanged(snap, PETSC_FALSE))
     cdef Snapshot out = Snapshot()
     CHKERR(PetscObjectReference(<PetscObject>snap))
     out.snap = snap

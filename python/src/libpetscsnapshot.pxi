@@ -23,6 +23,9 @@ cdef extern from "petscsnapshot.h" nogil:
     PetscErrorCode PetscFree(void *)
     PetscErrorCode PetscObjectReference(PetscObject)
     PetscErrorCode PetscObjectGetClassId(PetscObject, PetscClassId *)
+    ctypedef struct _n_PetscOptions
+    ctypedef _n_PetscOptions *PetscOptions
+    PetscErrorCode PetscOptionsHasName(PetscOptions, const char[], const char[], PetscBool *)
     PetscClassId DM_CLASSID
     PetscClassId VEC_CLASSID
     PetscClassId IS_CLASSID

@@ -31,11 +31,15 @@ cdef class Snapshot(Object):
     def create(self, comm=None):
         """Create the snapshot on ``comm`` (default: PETSc's default communicator). Collective.
 
-        C: ``PetscSnapshotCreate()``.
+        C: ``PetscSnapshotCreate()``, then ``PetscSnapshotSetSkipUnchanged(snap, PETSC_FALSE)``: unlike in C, every
+        declared Vec is copied at each capture and restore, so writes through a NumPy view held across them (``a =
+        v.array``) are captured and undone too. ``setSkipUnchanged(True)`` or ``-snapshot_skip_unchanged`` (read by a
+        later ``setFromOptions()``) opts in to skipping Vecs whose object state is unchanged.
         """
         cdef MPI_Comm ccomm = GetComm(comm, GetCommDefault())
         cdef PetscSnapshot newsnap = NULL
         CHKERR(PetscSnapshotCreate(ccomm, &newsnap))
+        CHKERR(PetscSnapshotSetSkipUnchanged(newsnap, PETSC_FALSE))
         CHKERR(PetscSnapshotDestroy(&self.snap))
         self.snap = newsnap
         return self
@@ -136,13 +140,16 @@ cdef class Snapshot(Object):
         return n
 
     def setSkipUnchanged(self, flag):
-        """Skip copying Vecs whose object state shows them unchanged (C: ``PetscSnapshotSetSkipUnchanged()``)."""
+        """Skip copying Vecs whose object state shows them unchanged since the last capture or restore (C:
+        ``PetscSnapshotSetSkipUnchanged()``). Off by default in Python. Turn it on only if no NumPy view of a declared
+        Vec (``v.array``, ``v.getArray()``) is written while it is held across a capture or restore: such writes do
+        not change the object state, so a restore would leave them in place."""
         self._valid()
         CHKERR(PetscSnapshotSetSkipUnchanged(self.snap, PETSC_TRUE if flag else PETSC_FALSE))
         return self
 
     def getSkipUnchanged(self):
-        """C: ``PetscSnapshotGetSkipUnchanged()``."""
+        """Whether unchanged Vecs are skipped (False unless turned on) (C: ``PetscSnapshotGetSkipUnchanged()``)."""
         self._valid()
         cdef PetscBool flag = PETSC_FALSE
         CHKERR(PetscSnapshotGetSkipUnchanged(self.snap, &flag))

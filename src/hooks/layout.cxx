@@ -6,7 +6,7 @@
    partitions of one mesh differ in which points a rank holds or where its shared boundary lies. Coordinates are
    not used: the application may have moved them since the capture. A DMPlex that fails this is refused, or, when
    the storage can match points through PETSc's numbering in its file (a mesh loaded with PetscSnapshotHDF5LoadDM()),
-   restored through it (see docs/design.md, "Which point is which"). */
+   restored through it (see docs/design.md, "Layout checks, and which point is which"). */
 #include "../include/snapshotimpl.hpp"
 #include "builtin.hpp"
 

@@ -459,10 +459,14 @@ PetscErrorCode PetscSnapshotCompare_Internal(PetscSnapshot a, PetscSnapshot b, s
   The cost of an unchanged `Vec` is then O(1), whatever its size. PETSc's cached norms rely on the same object state.
 
   What it cannot see: writes through an array pointer obtained before the capture and still held after it (write
-  through `VecGetArray()` and call `VecRestoreArray()` before the next capture or restore), or through a const pointer
-  cast to non-const. Turn the skip off if your code does either. Only the memory type can skip a capture (a file is
-  written whole); restores of the hdf5 type write every `Vec`. Swarm fields have no object state: they are always
-  copied.
+  through `VecGetArray()` and call `VecRestoreArray()` before the next capture or restore), through a const pointer
+  cast to non-const, or through another `Vec` sharing the memory (one created with `VecCreateMPIWithArray()` over the
+  same array has its own object state). Turn the skip off if your code does any of these. Only the memory type can
+  skip a capture (a file is written whole); restores of the hdf5 type write every `Vec`. Swarm fields have no object
+  state: they are always copied.
+
+  Snapshots created by the Python module start with the skip off: a NumPy view of a `Vec` (petsc4py's `v.array`) held
+  across a capture or restore is a pointer of the first kind.
 
   Level: intermediate
 

@@ -2,9 +2,10 @@
 # Install petsc-snapshot into a scratch prefix, MOVE the prefix elsewhere (nothing may point into the old place), then
 # build a C program (examples/heat_retry.c) and a C++ program (consumer.cxx) three ways against the moved prefix:
 # find_package(PetscSnapshot), pkg-config petscsnapshot, and the makefile fragment lib/petscsnapshot/conf/variables;
-# run each at 2 ranks. Prints "N passed, M failed".
+# run each at 2 ranks; run the moved prefix's bin/petscsnapshot-info (when it was built: info_tool=1) on a file that
+# program wrote, without LD_LIBRARY_PATH. Prints "N passed, M failed".
 set -u
-build=$1 src=$2 mpiexec=$3 petsc_dir=$4 python=${5:-} pydir=${6:-}
+build=$1 src=$2 mpiexec=$3 petsc_dir=$4 python=${5:-} pydir=${6:-} info_tool=${7:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -35,6 +36,15 @@ mkdir -p "$work/cmake" "$work/pc" "$work/make"
 check "find_package(PetscSnapshot): C and C++ consumers configure and build" \
   bash -c "cmake -S '$src/tests/consumer' -B '$work/cmake' -DCMAKE_PREFIX_PATH='$p' -DEXAMPLES_DIR='$src/examples' && cmake --build '$work/cmake'"
 check "find_package(PetscSnapshot) builds run at 2 ranks" runs "$work/cmake"
+if [ "$info_tool" = 1 ]; then # the installed tool finds the library through its relative run path, nothing else
+  check "installed bin/petscsnapshot-info: run path relative to the prefix (\$ORIGIN/../lib...)" bash -c \
+    "readelf -d '$p/bin/petscsnapshot-info' | grep -E 'R(UN)?PATH' | grep -qF '[\$ORIGIN/../'"
+  check "moved prefix: bin/petscsnapshot-info --verify on a file of 2 writers, without LD_LIBRARY_PATH" bash -c "
+    '$mpiexec' -n 2 --oversubscribe '$work/cmake/consumer_cxx' -snapshot_type hdf5 -snapshot_hdf5_filename '$work/consumer.h5' &&
+    env -u LD_LIBRARY_PATH '$p/bin/petscsnapshot-info' --verify '$work/consumer.h5' > '$work/info.txt' 2>&1; rc=\$?
+    cat '$work/info.txt'; [ \$rc = 0 ] && grep -q '^  written by 2 MPI ranks' '$work/info.txt' &&
+    grep -q 'checks passed, 0 failed: the file is intact\$' '$work/info.txt' && grep -q '\"line\"' '$work/info.txt'"
+fi
 
 fake=$work/fake-petsc # a PETSc of another minor release: the package must refuse it, naming both versions
 mkdir -p "$fake/lib/petsc/conf" "$fake/include" && touch "$fake/lib/libpetsc.so"
