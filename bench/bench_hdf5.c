@@ -74,7 +74,7 @@ int main(int argc, char **argv)
     PetscCall(VecCreateMPI(PETSC_COMM_WORLD, n, PETSC_DETERMINE, &c.plain));
     PetscCall(VecCopy(c.v, c.plain));
     PetscCall(PetscObjectSetName((PetscObject)c.plain, "field"));
-    PetscCall(BenchHDF5Snapshot(file, &c.snap));
+    PetscCall(HDF5Snapshot(file, &c.snap));
     PetscCall(PetscOptionsSetValue(NULL, "-staged_snapshot_hdf5_map_reads", "false"));
     PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &c.staged));
     PetscCall(PetscSnapshotSetOptionsPrefix(c.staged, "staged_"));

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     BenchFn        fn[1] = {Restore};
 
     PetscCall(PetscSNPrintf(file, sizeof(file), "%s/bench-particles-%.0f-np%d.h5", dir, (double)targets[s], save ? b.ranks : (int)from));
-    PetscCall(BenchHDF5Snapshot(file, &c.snap));
+    PetscCall(HDF5Snapshot(file, &c.snap));
     if (save) {
       PetscCall(CreateBoxMesh(PETSC_COMM_WORLD, cells, PETSC_FALSE, "mesh", &c.mesh));
       PetscCall(SwarmOn(c.mesh, &c.sw));

@@ -112,7 +112,7 @@ static PetscErrorCode SnapshotRestart(void *p)
   Vec           u;
 
   PetscFunctionBeginUser;
-  PetscCall(BenchHDF5Snapshot(c->snapFile, &snap));
+  PetscCall(HDF5Snapshot(c->snapFile, &snap));
   PetscCall(PetscSnapshotHDF5LoadDM(snap, "mesh", &dm));
   PetscCall(HeatAddField(dm));
   PetscCall(DMCreateGlobalVector(dm, &u));
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
       PetscCall(PetscObjectSetName((PetscObject)c.u, "u"));
       PetscCall(VecSetRandom(c.u, NULL));
       PetscCall(PetscSnapshotDMAddState(c.dm, "solution", (PetscObject)c.u));
-      PetscCall(BenchHDF5Snapshot(c.snapFile, &c.snap));
+      PetscCall(HDF5Snapshot(c.snapFile, &c.snap));
       fns[0] = PetscCheckpoint;
       fns[1] = Capture;
       PetscCall(PetscCheckpoint(&c));

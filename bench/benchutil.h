@@ -13,6 +13,7 @@
 #define PETSCSNAPSHOT_BENCHUTIL_H
 
 #include <petscsnapshot.h>
+#include "hdf5_snapshot.h" /* examples/ */
 #include <petsctime.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,17 +139,6 @@ static PetscErrorCode BenchMemAvailable(double *bytes)
   }
   if (f) fclose(f);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, bytes, 1, MPI_DOUBLE, MPI_MIN, PETSC_COMM_WORLD));
-  PetscFunctionReturn(0);
-}
-
-/* A snapshot of type hdf5 on file, options applied */
-static PetscErrorCode BenchHDF5Snapshot(const char file[], PetscSnapshot *snap)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, snap));
-  PetscCall(PetscSnapshotSetType(*snap, PETSCSNAPSHOTHDF5));
-  PetscCall(PetscSnapshotHDF5SetFileName(*snap, file));
-  PetscCall(PetscSnapshotSetFromOptions(*snap));
   PetscFunctionReturn(0);
 }
 

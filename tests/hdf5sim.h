@@ -5,6 +5,7 @@
 
 #include "heatutil.h"
 #include "swarmutil.h"
+#include "hdf5_snapshot.h"
 
 typedef struct {
   PetscInt  nsolves;
@@ -38,16 +39,6 @@ static PetscErrorCode SimDestroy(Sim *s)
   PetscCall(PetscSnapshotDMRemoveState(s->heat.dm, "particles"));
   PetscCall(DMDestroy(&s->sw));
   PetscCall(HeatDestroy(&s->heat));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode HDF5Snapshot(const char file[], PetscSnapshot *snap)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, snap));
-  PetscCall(PetscSnapshotSetType(*snap, PETSCSNAPSHOTHDF5));
-  PetscCall(PetscSnapshotHDF5SetFileName(*snap, file));
-  PetscCall(PetscSnapshotSetFromOptions(*snap));
   PetscFunctionReturn(0);
 }
 

@@ -10,22 +10,7 @@ static const char help[] = "Restarts for every writer x reader rank count and pa
 #include <petscsf.h>
 #include "heatutil.h"
 #include "swarmutil.h"
-#include "hdf5sim.h"
-#include "state_fingerprint.h"
-
-/* The fields of a particle that do not depend on where it lives (pid first); DMSwarm_rank and the cell-id field do. */
-static const char *const placementFree[] = {DMSwarmField_pid, DMSwarmPICField_coor, "velocity", "tag", "flags", "serial", "info"};
-#define NPLACEMENTFREE 7
-
-static PetscErrorCode Declare(Sim *s)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscSnapshotDMAddState(s->heat.dm, "solution", (PetscObject)s->heat.u));
-  PetscCall(PetscSnapshotDMAddState(s->heat.dm, "ts", (PetscObject)s->heat.ts));
-  PetscCall(PetscSnapshotDMAddState(s->heat.dm, "particles", (PetscObject)s->sw));
-  PetscCall(PetscSnapshotDMAddStateBytes(s->heat.dm, "counters", &s->counters, sizeof(s->counters), 1));
-  PetscFunctionReturn(0);
-}
+#include "restart_reference.h"
 
 /* The writer's objects on a mesh it builds; populated particles. */
 static PetscErrorCode SimCreate(Sim *s)
@@ -52,79 +37,6 @@ static PetscErrorCode SimCreateOn(DM mesh, Sim *s)
   s->counters.nsolves = -1;
   s->counters.last    = -1;
   PetscCall(Declare(s));
-  PetscFunctionReturn(0);
-}
-
-/* The reference: clock, struct, solution rows and the particles' placement-free rows (rank 0 writes, reads). */
-typedef struct {
-  PetscReal t;
-  PetscInt  step;
-  Counters  counters;
-  PetscInt  nsol;
-  double   *sol;
-  GlobalSet particles;
-} Reference;
-
-static PetscErrorCode ReferenceGet(Sim *s, Reference *ref)
-{
-  PetscFunctionBeginUser;
-  PetscCall(TSGetTime(s->heat.ts, &ref->t));
-  PetscCall(TSGetStepNumber(s->heat.ts, &ref->step));
-  ref->counters = s->counters;
-  PetscCall(SolutionRows(s->heat.dm, s->heat.u, &ref->nsol, &ref->sol));
-  PetscCall(GlobalSetGetFields(s->sw, placementFree, NPLACEMENTFREE, &ref->particles));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ReferenceFree(Reference *ref)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(ref->sol));
-  PetscCall(GlobalSetFree(&ref->particles));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ReferenceSave(const Reference *ref, const char file[])
-{
-  PetscMPIInt rank;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  if (rank == 0) {
-    FILE *f = fopen(file, "wb");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", file);
-    fwrite(ref, sizeof(*ref), 1, f);
-    fwrite(ref->sol, sizeof(double), 3 * ref->nsol, f);
-    fwrite(ref->particles.rows, ref->particles.row, ref->particles.N, f);
-    fclose(f);
-  }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ReferenceLoad(Reference *ref, const char file[])
-{
-  PetscMPIInt rank;
-  PetscBool   ok = PETSC_TRUE;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(PetscMemzero(ref, sizeof(*ref)));
-  if (rank == 0) {
-    FILE *f = fopen(file, "rb");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot read %s", file);
-    ok = (PetscBool)(fread(ref, sizeof(*ref), 1, f) == 1);
-    PetscCall(PetscMalloc1(3 * ref->nsol, &ref->sol));
-    PetscCall(PetscMalloc(ref->particles.row * ref->particles.N + 1, &ref->particles.rows));
-    ok = (PetscBool)(ok && fread(ref->sol, sizeof(double), 3 * ref->nsol, f) == (size_t)(3 * ref->nsol));
-    ok = (PetscBool)(ok && fread(ref->particles.rows, ref->particles.row, ref->particles.N, f) == (size_t)ref->particles.N);
-    fclose(f);
-  }
-  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "short reference file %s", file);
-  PetscCallMPI(MPI_Bcast(ref, sizeof(*ref), MPI_BYTE, 0, PETSC_COMM_WORLD));
-  if (rank != 0) {
-    ref->sol            = NULL;
-    ref->particles.rows = NULL;
-  }
   PetscFunctionReturn(0);
 }
 
