@@ -95,4 +95,31 @@ static PetscErrorCode ReferenceLoad(Reference *ref, const char file[])
   PetscFunctionReturn(0);
 }
 
+/* The state of s equals ref bitwise: clock, struct, solution rows (each vertex's coordinates and value, sorted by
+   position), the global particle set; verdicts prefixed with what. */
+static PetscErrorCode CheckRestored(const char what[], Sim *s, const Reference *ref)
+{
+  Reference   now;
+  PetscBool   eq, unique;
+  PetscMPIInt rank;
+  char        msg[256];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCall(ReferenceGet(s, &now));
+  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: TS clock and user struct as written", what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(now.t == ref->t && now.step == ref->step && !memcmp(&now.counters, &ref->counters, sizeof(Counters))), msg));
+  eq = PETSC_FALSE;
+  if (rank == 0) eq = (PetscBool)(now.nsol == ref->nsol && !memcmp(now.sol, ref->sol, 3 * sizeof(double) * ref->nsol));
+  PetscCallMPI(MPI_Bcast(&eq, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the solution at every vertex (sorted by position) equals the writer's, bitwise", what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, msg));
+  PetscCall(GlobalSetEqual(&now.particles, &ref->particles, &eq));
+  PetscCall(GlobalSetUniqueIds(&now.particles, &unique));
+  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the global particle set (sorted by pid, every field but rank and cell) equals the writer's, bitwise, none lost or duplicated", what));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(eq && unique && now.particles.N == ref->particles.N), msg));
+  PetscCall(ReferenceFree(&now));
+  PetscFunctionReturn(0);
+}
+
 #endif

@@ -54,32 +54,6 @@ static PetscErrorCode Write(void)
   PetscFunctionReturn(0);
 }
 
-/* The state of s equals ref bitwise: clock, struct, solution at every vertex, global particle set. */
-static PetscErrorCode CheckRestored(const char what[], Sim *s, const Reference *ref)
-{
-  Reference   now;
-  PetscBool   eq, unique;
-  PetscMPIInt rank;
-  char        msg[256];
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(ReferenceGet(s, &now));
-  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: TS clock and user struct as written", what));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(now.t == ref->t && now.step == ref->step && !memcmp(&now.counters, &ref->counters, sizeof(Counters))), msg));
-  eq = PETSC_FALSE;
-  if (rank == 0) eq = (PetscBool)(now.nsol == ref->nsol && !memcmp(now.sol, ref->sol, 3 * sizeof(double) * ref->nsol));
-  PetscCallMPI(MPI_Bcast(&eq, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
-  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the solution and coordinates of every vertex equal the writer's, bitwise", what));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, msg));
-  PetscCall(GlobalSetEqual(&now.particles, &ref->particles, &eq));
-  PetscCall(GlobalSetUniqueIds(&now.particles, &unique));
-  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the global particle set equals the writer's, bitwise, none lost or duplicated", what));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(eq && unique && now.particles.N == ref->particles.N), msg));
-  PetscCall(ReferenceFree(&now));
-  PetscFunctionReturn(0);
-}
-
 /* A mesh loaded from the file, then changed by DMSetFromOptions() with option (under the prefix "changed_"): the
    restore is refused on every rank, naming the replaced topology, and writes nothing. */
 static PetscErrorCode ChangedAfterLoad(PetscSnapshot ckpt, PetscMPIInt writers, const char option[], const char what[])

@@ -130,34 +130,6 @@ static PetscErrorCode Write(void)
   PetscFunctionReturn(0);
 }
 
-/* now equals ref bitwise: clock, struct, solution rows, particle set; verdicts prefixed with what. */
-static PetscErrorCode CheckRestored(const char what[], Sim *s, const Reference *ref, PetscBool clock)
-{
-  Reference   now;
-  PetscBool   eq, unique;
-  PetscMPIInt rank;
-  char        msg[256];
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(ReferenceGet(s, &now));
-  if (clock) {
-    PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: TS clock and user struct as written", what));
-    PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(now.t == ref->t && now.step == ref->step && !memcmp(&now.counters, &ref->counters, sizeof(Counters))), msg));
-  }
-  eq = PETSC_FALSE;
-  if (rank == 0) eq = (PetscBool)(now.nsol == ref->nsol && !memcmp(now.sol, ref->sol, 3 * sizeof(double) * ref->nsol));
-  PetscCallMPI(MPI_Bcast(&eq, 1, EXAMPLE_MPI_BOOL, 0, PETSC_COMM_WORLD));
-  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the solution at every vertex (sorted by position) equals the writer's, bitwise", what));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, eq, msg));
-  PetscCall(GlobalSetEqual(&now.particles, &ref->particles, &eq));
-  PetscCall(GlobalSetUniqueIds(&now.particles, &unique));
-  PetscCall(PetscSNPrintf(msg, sizeof(msg), "%s: the global particle set (sorted by pid, every field but rank and cell) equals the writer's, bitwise, none lost or duplicated", what));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(eq && unique && now.particles.N == ref->particles.N), msg));
-  PetscCall(ReferenceFree(&now));
-  PetscFunctionReturn(0);
-}
-
 /* Restore the file written with a struct that differed from rank to rank (the writer's rank) into dm, at the writer's
    rank count. Into a DM whose points are the writer's rank by rank (the checkpoint restored without redistribution),
    each rank gets its own writer rank's value. Into a mesh partitioned otherwise (PetscSnapshotHDF5LoadDM(): PETSc's
@@ -227,13 +199,13 @@ static PetscErrorCode SameCountSelfBuilt(PetscSnapshot ckpt, const char part[], 
     PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(untouched && specific && strstr(specific, "partition") && !(deterministic)), what));
   } else {
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s (partitioned as the writer's): restored", with));
-    PetscCall(CheckRestored(what, &mine, ref, PETSC_TRUE));
+    PetscCall(CheckRestored(what, &mine, ref));
     PetscCall(SwarmPlaced(mine.sw, mine.heat.dm, &placed));
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s: every particle on the rank owning its cell, with that cell in its cell field", with));
     PetscCall(TestCheck(PETSC_COMM_WORLD, placed, what));
     PetscCall(SimStepsSorted(&mine, 2));
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s, 2 more steps: the continued run", with));
-    PetscCall(CheckRestored(what, &mine, cont, PETSC_TRUE));
+    PetscCall(CheckRestored(what, &mine, cont));
     PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
     PetscCall(PetscSNPrintf(what, sizeof(what), "self-built mesh, partitioner %s", with));
     if (size > 1) PetscCall(RestoreRankwise(part, mine.heat.dm, PETSC_FALSE, what));
@@ -286,7 +258,7 @@ static PetscErrorCode ReadOne(PetscMPIInt writers)
   PetscCall(PetscSnapshotHDF5LoadDM(ckpt, "mesh", &mesh));
   PetscCall(SimCreateOn(mesh, &s));
   PetscCall(PetscSnapshotRestore(ckpt, s.heat.dm));
-  PetscCall(CheckRestored("mesh loaded from the file", &s, &ref, PETSC_TRUE));
+  PetscCall(CheckRestored("mesh loaded from the file", &s, &ref));
   PetscCall(SwarmPlaced(s.sw, mesh, &placed));
   PetscCall(TestCheck(PETSC_COMM_WORLD, placed, "mesh loaded from the file: every particle on the rank owning its cell, with that cell in its cell field"));
   PetscCall(SimStepsSorted(&s, 2));
