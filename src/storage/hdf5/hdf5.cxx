@@ -183,7 +183,7 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
-  PetscCall(PetscOptionsBool("-snapshot_hdf5_map_reads", "Restore datasets of 16 MB or more by mapping them from the file (verified in the page cache, copied once) instead of reading them into staging buffers", "PETSCSNAPSHOTHDF5", d->mapReads, &d->mapReads, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_hdf5_map_reads", "Restore datasets of 32 MB or more by mapping them from the file (verified in the page cache, copied once) instead of reading them into staging buffers", "PETSCSNAPSHOTHDF5", d->mapReads, &d->mapReads, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_hdf5_reuse_buffers", "Keep the staging buffers of the last capture or restore for the next one (no page faults), at the cost of holding that memory", "PETSCSNAPSHOTHDF5", d->reuse, &d->reuse, nullptr));
   /* fault injection for the tests: read always, listed by -help only for developers (-snapshot_developer) */
   PetscCall(PetscOptionsHasName(((PetscObject)snap)->options, ((PetscObject)snap)->prefix, "-snapshot_developer", &developer));
@@ -303,7 +303,7 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
 
    A capture copies the arrays into staging buffers (computing their checksums during the copy) and writes the file
    from them; a restore reads the file into staging buffers and verifies every checksum before anything is written
-   into the application's objects. A dataset of 16 MB or more that a rank reads in one piece is instead mapped read-only
+   into the application's objects. A dataset of 32 MB or more that a rank reads in one piece is instead mapped read-only
    from the file (`mmap()`: the pages of the kernel's file cache, not a copy) and verified there, and the restore copies
    it once, from there into the application's objects (`-snapshot_hdf5_map_reads false`: read it into a staging buffer
    like the others). A mapped dataset whose checksum differs is read again the ordinary way, which decides. Do not
@@ -319,7 +319,7 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    -snapshot_hdf5_test_fail_after <n>  fail after writing n datasets
    -snapshot_hdf5_test_fail_rank <r>   ... on rank r only (as a full disk does)
    -snapshot_hdf5_test_kill_after <n>  rank 0 kills its process after n datasets, or before the rename
-   -snapshot_hdf5_test_map_min_bytes <b> map datasets of b bytes or more (default 16 MB), so small test files take that path
+   -snapshot_hdf5_test_map_min_bytes <b> map datasets of b bytes or more (default 32 MB), so small test files take that path
 .ve
 
    Level: beginner

@@ -30,10 +30,10 @@ inline constexpr char formatName[] = "petsc-snapshot";
    least CPU time for a 64 MB restore among 256 KB, 1 MB, 4 MB and one read, see docs/performance.md). */
 inline constexpr size_t stageBlock = (size_t)1 << 20;
 
-/* Datasets smaller than this are read into staging buffers even when they could be mapped: up to about 16 MB the read,
-   checksummed in cache, and the copy out of the cache cost less than mapping and unmapping the pages (measured with
-   bench_hdf5 at 1 to 64 MB, docs/performance.md). */
-inline constexpr PetscInt mapMinBytes = (PetscInt)16 << 20;
+/* Datasets smaller than this are read into staging buffers even when they could be mapped: below about 32 MB the read,
+   checksummed in cache, and the copy out of the cache cost as little as or less than mapping and unmapping the pages
+   (bench_hdf5 from 1 to 64 MB with -snapshot_hdf5_test_map_min_bytes 1, docs/performance.md). */
+inline constexpr PetscInt mapMinBytes = (PetscInt)32 << 20;
 
 struct HDF5Data {
   std::string fileName;          /* as set; with keep > 0 the base of numbered names */
