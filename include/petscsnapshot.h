@@ -179,6 +179,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotCreateDM(PetscSnapshot, const char[], D
 /* The hdf5 type */
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const char[]);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt);
+PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5SetDurable(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot, const char[], DM *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotHDF5Verify(PetscSnapshot);

@@ -208,6 +208,14 @@ static PetscErrorCode EnterTree(PetscSnapshot snap, DM dm, std::vector<PetscObje
   if (*seen) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallCXX(visited->push_back(((PetscObject)dm)->id));
   PetscCall(CheckCommunicator(snap, dm, caller));
+  { /* entries are found by name: a name that differs between the ranks would send them down different paths */
+    const char *name;
+    bool        same;
+
+    PetscCall(PetscObjectGetName((PetscObject)dm, &name));
+    PetscCall(SameOnEveryRank(PetscObjectComm((PetscObject)dm), name, &same));
+    PetscCall(RaiseCollective(PetscObjectComm((PetscObject)dm), !same, std::string("DM \"") + name + "\" has another name on some rank (PetscObjectSetName() must give a DM the same name on every rank); nothing was " + (strcmp(caller, "PetscSnapshotCapture") ? "restored" : "captured"), PETSC_ERR_ARG_INCOMP, caller));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -227,7 +235,7 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
 
     /* ids differ only if rank-local objects differ, so reduce */
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
-    PetscCheck(!foreign, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONG,
+    PetscCheck(!foreign, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, /* agreed: raised on every rank (collective.hpp) */
                "PetscSnapshotCapture: the snapshot already holds a different DM named \"%s\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", name);
     if (it == snap->entries->end()) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
     entry = &it->second;

@@ -35,7 +35,10 @@ PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::stri
   if (rank == first) PetscCallCXX(text = message);
   PetscCall(BcastString(comm, first, &text)); /* the whole message, however long */
   PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, first, comm)); /* one code on every rank */
-  SETERRQ(comm, code, "%s: %s [detected on rank %d]", prefix, text.c_str(), first);
+  /* raised on PETSC_COMM_SELF, on every rank: raised on comm, PETSc's default (traceback) error handler would make
+     every rank but comm's rank 0 sleep 10 s and exit(0) at once, while rank 0 returns through the collective cleanup
+     of the callers (closing the HDF5 file, freeing a section's SF), which then waits for ranks that are gone */
+  SETERRQ(PETSC_COMM_SELF, code, "%s: %s [detected on rank %d]", prefix, text.c_str(), first);
 }
 
 std::string ErrorText(PetscErrorCode ierr)

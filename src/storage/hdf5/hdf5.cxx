@@ -183,6 +183,7 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
   PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
+  PetscCall(PetscOptionsBool("-snapshot_hdf5_durable", "Flush each file and its directory to disk (fsync) before the capture returns", "PetscSnapshotHDF5SetDurable", d->durable, &d->durable, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_hdf5_map_reads", "Restore datasets of 32 MB or more by mapping them from the file (verified in the page cache, copied once) instead of reading them into staging buffers", "PETSCSNAPSHOTHDF5", d->mapReads, &d->mapReads, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_hdf5_reuse_buffers", "Keep the staging buffers of the last capture or restore for the next one (no page faults), at the cost of holding that memory", "PETSCSNAPSHOTHDF5", d->reuse, &d->reuse, nullptr));
   /* fault injection for the tests: read always, listed by -help only for developers (-snapshot_developer) */
@@ -257,6 +258,7 @@ PetscErrorCode PetscSnapshotDestroy_HDF5(PetscSnapshot snap)
   snap->data = nullptr;
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", nullptr));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetDurable_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotCreateDM_C", nullptr));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", nullptr));
@@ -278,6 +280,13 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode PetscSnapshotHDF5SetDurable_HDF5(PetscSnapshot snap, PetscBool durable)
+{
+  PetscFunctionBegin;
+  Data(snap)->durable = durable;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 } // namespace
 
 #endif
@@ -289,6 +298,7 @@ PetscErrorCode PetscSnapshotHDF5SetKeep_HDF5(PetscSnapshot snap, PetscInt keep)
    Options Database Keys:
 +  -snapshot_hdf5_filename <name> - the file (`PetscSnapshotHDF5SetFileName()`)
 .  -snapshot_hdf5_keep <n>        - write numbered files name-000001.h5, ... and keep the last n (`PetscSnapshotHDF5SetKeep()`)
+.  -snapshot_hdf5_durable <true>  - flush each file and its directory to disk before the capture returns (`PetscSnapshotHDF5SetDurable()`)
 .  -snapshot_hdf5_reuse_buffers <true> - keep the staging buffers of the last capture or restore for the next one (see Notes)
 -  -snapshot_hdf5_map_reads <true> - restore large datasets by mapping them from the file rather than reading them into staging buffers (see Notes)
 
@@ -352,6 +362,7 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   snap->ops->getmeshcoordinates = PetscSnapshotGetMeshCoordinates_HDF5;
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetFileName_C", PetscSnapshotHDF5SetFileName_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetKeep_C", PetscSnapshotHDF5SetKeep_HDF5));
+  PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5SetDurable_C", PetscSnapshotHDF5SetDurable_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5LoadDM_C", PetscSnapshotHDF5LoadDM_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotCreateDM_C", PetscSnapshotHDF5LoadDM_HDF5)); /* the file is the topology */
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", PetscSnapshotHDF5GetFileInfo_HDF5));
@@ -415,6 +426,38 @@ PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot snap, PetscInt keep)
   PetscSnapshotValid(snap, 1);
   PetscCheck(keep >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "PetscSnapshotHDF5SetKeep: keep must be >= 0");
   PetscTryMethod(snap, "PetscSnapshotHDF5SetKeep_C", (PetscSnapshot, PetscInt), (snap, keep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotHDF5SetDurable - Sets whether a capture of an HDF5 snapshot flushes its file and the file's directory to
+  disk before it returns
+
+  Logically Collective
+
+  Input Parameters:
++ snap    - the snapshot, of type `PETSCSNAPSHOTHDF5` (other types ignore the call)
+- durable - `PETSC_TRUE` (the default) to flush, `PETSC_FALSE` not to
+
+  Options Database Key:
+. -snapshot_hdf5_durable <true> - sets whether captures are flushed
+
+  Notes:
+  A capture writes a temporary file and renames it into place. Durable, every rank calls fsync(2) on the temporary
+  before the rename and rank 0 on the directory after it, so that the new file, or else the previous one, survives a
+  crash of the node or a power loss, not only a killed process. Without it, a crash of the node shortly after a
+  capture may leave neither the new file complete nor the previous one in place (the rename can reach the disk before
+  the data). What the flush costs is in docs/performance.md.
+
+  Level: intermediate
+
+.seealso: `PETSCSNAPSHOTHDF5`, `PetscSnapshotHDF5SetFileName()`, `PetscSnapshotHDF5SetKeep()`
+@*/
+PetscErrorCode PetscSnapshotHDF5SetDurable(PetscSnapshot snap, PetscBool durable)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscTryMethod(snap, "PetscSnapshotHDF5SetDurable_C", (PetscSnapshot, PetscBool), (snap, durable));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

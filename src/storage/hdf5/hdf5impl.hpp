@@ -43,6 +43,7 @@ struct HDF5Data {
   PetscInt    killAfter = -1;    /* testing: rank 0 kills its process (SIGKILL) after writing this many datasets, or
                                     before the rename if the file has fewer */
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
+  PetscBool   durable   = PETSC_TRUE; /* fsync the file and its directory before a capture returns (-snapshot_hdf5_durable) */
   std::string lastFile;          /* the last file written or loaded */
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
   petscsnapshot::plexio::SectionCache sections; /* loaded by a restore's checks, for its restore (plexio.hpp) */

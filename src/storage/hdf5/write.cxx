@@ -220,13 +220,54 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
 /* Room kept free for HDF5's metadata while the data are written. */
 static constexpr off_t metadataReserve = 262144;
 
+/* Collective: about how many bytes the file will take (every rank's staged data, and the DMPlex data in PETSc's
+   layout: the topology's points and cones, every Vec's values and section), for the check that the disk has room. */
+static PetscErrorCode EstimateFileBytes(PetscSnapshot snap, double *bytes)
+{
+  HDF5Data *d     = Data(snap);
+  double    local = 0;
+  size_t    sets  = 0;
+
+  PetscFunctionBegin;
+  for (const auto &[name, entry] : *snap->entries)
+    for (const auto &[sname, slot] : entry.slots) {
+      local += (double)slot.bytes;
+      sets++;
+    }
+  for (DM dm : d->meshes) {
+    PetscInt     pStart, pEnd, cones;
+    PetscSection coneSection;
+
+    PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
+    PetscCall(DMPlexGetConeSection(dm, &coneSection));
+    PetscCall(PetscSectionGetStorageSize(coneSection, &cones));
+    local += (double)(pEnd - pStart) * 4 * sizeof(PetscInt) + 2.0 * (double)cones * sizeof(PetscInt); /* order, sizes, labels; cones, orientations */
+    sets += 8;
+  }
+  for (const auto &[topo, name, vec] : d->meshVecs) {
+    PetscInt n, pStart, pEnd;
+
+    PetscCall(VecGetLocalSize(vec, &n));
+    PetscCall(DMPlexGetChart(topo, &pStart, &pEnd));
+    local += (double)n * sizeof(PetscScalar) + (double)(pEnd - pStart) * 3 * sizeof(PetscInt);
+    sets += 4;
+  }
+  local += (double)sets * 4096; /* object headers and attributes, per dataset and rank */
+  PetscCall(MPIU_Allreduce(&local, bytes, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Create the file (rank 0 first tries it alone, so that a missing or read-only directory is a clear message naming
    the file), write it through PETSc's viewer, close it; every failure agreed on every rank.
 
    HDF5 writes most metadata when it closes the file, collectively: a write failing there on one rank (a full disk)
    leaves the others waiting inside HDF5 (seen: one rank in a barrier of the metadata cache, the other in the
    truncation's broadcast). So rank 0 reserves room beside the file (<file>.reserve, 256 KB) before writing, and frees
-   it just before the close; after a failure it also empties the file, so that the close has the room it needs. */
+   it just before the close; after a failure it also empties the file, so that the close has the room it needs.
+   A disk without room for the data is refused before anything is written: at 3 ranks the collective write of MPI-IO
+   (OpenMPI's two-phase aggregation) reported no error when its writes failed for a full disk, and HDF5 then waited
+   in a metadata flush on some ranks and in a truncation on others. Rank 0 first reserves the room the whole file will
+   take (EstimateFileBytes()), then shrinks the reservation to the metadata's share. */
 PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std::string &target)
 {
   MPI_Comm       comm = PetscObjectComm((PetscObject)snap);
@@ -236,19 +277,28 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std:
   PetscMPIInt    rank;
   LocalFailures  lf(comm, "PetscSnapshotCapture");
   std::string    reserve;
+  double         needed;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallCXX(reserve = file + ".reserve");
+  PetscCall(EstimateFileBytes(snap, &needed));
   if (rank == 0) {
     FILE *probe = std::fopen(file.c_str(), "wb");
     if (!probe) lf.Fail("cannot create " + file + ", the temporary of snapshot file " + target + ": " + std::strerror(errno), PETSC_ERR_FILE_OPEN);
     else if (std::fclose(probe) != 0) lf.Fail("cannot write " + file + ", the temporary of snapshot file " + target + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
     else {
       int fd = open(reserve.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int rc = fd < 0 ? errno : posix_fallocate(fd, 0, metadataReserve);
+      int rc = fd < 0 ? errno : posix_fallocate(fd, 0, metadataReserve + (off_t)needed);
+
+      if (!rc && ftruncate(fd, metadataReserve) != 0) rc = errno; /* the data's share is free again, for the data */
       if (fd >= 0) (void)close(fd);
-      if (rc && rc != EOPNOTSUPP && rc != EINVAL) lf.Fail("writing " + target + ": no room for its metadata (" + std::strerror(rc) + ")", PETSC_ERR_FILE_WRITE);
+      if (rc && rc != EOPNOTSUPP && rc != EINVAL) {
+        char size[64];
+
+        std::snprintf(size, sizeof(size), "%.0f", needed + (double)metadataReserve);
+        lf.Fail("writing " + target + ": the disk has no room for it (about " + size + " bytes: " + std::strerror(rc) + "); nothing was written, the previous file is untouched", PETSC_ERR_FILE_WRITE);
+      }
     }
   }
   ierr = lf.Agree();
@@ -327,6 +377,39 @@ PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Durable captures (-snapshot_hdf5_durable): before the rename, every rank flushes the temporary's data from the
+   kernel to the disk (fsync(2); on one node the first does the work, on a parallel file system each client flushes
+   what it wrote); after it, rank 0 flushes the directory, so that the rename itself survives a power loss. */
+static PetscErrorCode SyncFile(MPI_Comm comm, const std::string &file, const std::string &target)
+{
+  LocalFailures lf(comm, "PetscSnapshotCapture");
+  int           fd = open(file.c_str(), O_RDONLY);
+
+  PetscFunctionBegin;
+  if (fd < 0 || fsync(fd) != 0) lf.Fail("writing " + target + ": cannot flush its temporary " + file + " to disk (fsync: " + std::strerror(errno) + ")", PETSC_ERR_FILE_WRITE);
+  if (fd >= 0) (void)close(fd);
+  PetscCall(lf.Agree());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SyncDirectory(MPI_Comm comm, const std::string &file)
+{
+  LocalFailures lf(comm, "PetscSnapshotCapture");
+  PetscMPIInt   rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    std::string dir = file.find('/') == std::string::npos ? std::string(".") : file.substr(0, file.rfind('/') + 1);
+    int         fd  = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+
+    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL)) lf.Fail("wrote " + file + " but cannot flush its directory " + dir + " to disk (fsync: " + std::strerror(errno) + "): the new file may not survive a power loss", PETSC_ERR_FILE_WRITE);
+    if (fd >= 0) (void)close(fd);
+  }
+  PetscCall(lf.Agree());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Write to a temporary name, rename into place when complete, then prune old numbered files; free the staged data.
    After a failure the process survives, the temporary is removed and the previous file is untouched. */
 PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success)
@@ -358,11 +441,13 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
     PetscCall(PetscTime(&t1));
   }
   PetscCall(ReleaseMeshes(d));
+  if (!ierr && d->durable) ierr = SyncFile(comm, tmp, file);
   if (!ierr) KillHere(comm, d, PETSC_MAX_INT); /* testing: killed with the temporary complete, before the rename */
   if (!ierr) {
     if (rank == 0 && std::rename(tmp.c_str(), file.c_str()) != 0) lf.Fail("could not rename " + tmp + " to " + file + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
     ierr = lf.Agree();
   }
+  if (!ierr && d->durable) PetscCall(SyncDirectory(comm, file)); /* the file is in place: it is not removed again */
   if (ierr) { /* the previous file is untouched; no temporary is left behind */
     if (!tmp.empty()) PetscCall(RemoveFile(comm, tmp, (PetscObject)snap));
     while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
