@@ -12,6 +12,7 @@ static const char help[] = "The hdf5 type against PETSc's own VecView/VecLoad of
 typedef struct {
   PetscSnapshot snap;
   PetscSnapshot staged; /* restores the same file into staging buffers (-snapshot_hdf5_map_reads false) */
+  PetscSnapshot quick;  /* captures to a file of its own without fsync (-snapshot_hdf5_durable false) */
   DM            dm;
   Vec           v;     /* declared on dm */
   Vec           plain; /* a VecCreateMPI Vec (PETSc 3.18's VecView of a DMDA Vec to HDF5 needs GBs of memory) */
@@ -33,6 +34,7 @@ static PetscErrorCode PlainVec(Ctx *c, PetscFileMode mode)
 static PetscErrorCode ViewVec(void *p) { return PlainVec((Ctx *)p, FILE_MODE_WRITE); }
 static PetscErrorCode LoadVec(void *p) { return PlainVec((Ctx *)p, FILE_MODE_READ); }
 static PetscErrorCode Capture(void *p) { return PetscSnapshotCapture(((Ctx *)p)->snap, ((Ctx *)p)->dm); }
+static PetscErrorCode CaptureNotDurable(void *p) { return PetscSnapshotCapture(((Ctx *)p)->quick, ((Ctx *)p)->dm); }
 static PetscErrorCode Restore(void *p) { return PetscSnapshotRestore(((Ctx *)p)->snap, ((Ctx *)p)->dm); }
 static PetscErrorCode RestoreStaged(void *p) { return PetscSnapshotRestore(((Ctx *)p)->staged, ((Ctx *)p)->dm); }
 
@@ -42,7 +44,7 @@ int main(int argc, char **argv)
   Ctx       c;
   PetscInt  sizes[16] = {1, 16, 64, 256}, nsizes = 16;
   PetscBool set;
-  char      dir[PETSC_MAX_PATH_LEN] = ".", file[PETSC_MAX_PATH_LEN], profile[16] = "";
+  char      dir[PETSC_MAX_PATH_LEN] = ".", file[PETSC_MAX_PATH_LEN], quickFile[PETSC_MAX_PATH_LEN], profile[16] = "";
   double    avail;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -53,12 +55,13 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-profile", profile, sizeof(profile), NULL));
   PetscCall(PetscSNPrintf(c.base, sizeof(c.base), "%s/bench-hdf5-baseline.h5", dir));
   PetscCall(PetscSNPrintf(file, sizeof(file), "%s/bench-hdf5-snapshot.h5", dir));
+  PetscCall(PetscSNPrintf(quickFile, sizeof(quickFile), "%s/bench-hdf5-not-durable.h5", dir));
   PetscCall(BenchMemAvailable(&avail));
   for (PetscInt s = 0; s < nsizes; s++) {
     const PetscInt n     = sizes[s] * 131072; /* doubles per rank */
     const double   bytes = 8.0 * n;
-    BenchFn        fns[5] = {ViewVec, Capture, LoadVec, Restore, RestoreStaged};
-    BenchTime      t[5];
+    BenchFn        fns[6] = {ViewVec, Capture, LoadVec, Restore, RestoreStaged, CaptureNotDurable};
+    BenchTime      t[6];
 
     /* the Vec, the plain Vec and one staging copy per rank, and room for the page cache to hold both files */
     if (avail > 0 && 5 * bytes * b.ranks > 0.5 * avail) {
@@ -81,18 +84,24 @@ int main(int argc, char **argv)
     PetscCall(PetscSnapshotSetType(c.staged, PETSCSNAPSHOTHDF5));
     PetscCall(PetscSnapshotHDF5SetFileName(c.staged, file));
     PetscCall(PetscSnapshotSetFromOptions(c.staged));
+    PetscCall(HDF5Snapshot(quickFile, &c.quick)); /* captures without fsync (-snapshot_hdf5_durable false) */
+    PetscCall(PetscSnapshotHDF5SetDurable(c.quick, PETSC_FALSE));
+    PetscCall(CaptureNotDurable(&c));
     PetscCall(ViewVec(&c)); /* warm up: files exist and are in the page cache */
     PetscCall(Capture(&c));
     if (profile[0]) {
       for (PetscInt r = 0; r < b.reps; r++) PetscCall(!strcmp(profile, "capture") ? Capture(&c) : !strcmp(profile, "restore_staged") ? RestoreStaged(&c) : Restore(&c));
     } else {
-      PetscCall(BenchTimeOps(b.reps, 5, NULL, fns, &c, t));
+      PetscCall(BenchTimeOps(b.reps, 6, NULL, fns, &c, t));
       PetscCall(BenchRow(&b, b.reps, "vec", "capture", bytes, n, "VecView", t[0], t[1]));
+      PetscCall(BenchRow(&b, b.reps, "vec", "capture_not_durable", bytes, n, "VecView", t[0], t[5]));
+      PetscCall(BenchRow(&b, b.reps, "vec", "capture_durable", bytes, n, "not_durable", t[5], t[1]));
       PetscCall(BenchRow(&b, b.reps, "vec", "restore", bytes, n, "VecLoad", t[2], t[3]));
       PetscCall(BenchRow(&b, b.reps, "vec", "restore_staged", bytes, n, "VecLoad", t[2], t[4]));
     }
     PetscCall(PetscSnapshotDestroy(&c.snap));
     PetscCall(PetscSnapshotDestroy(&c.staged));
+    PetscCall(PetscSnapshotDestroy(&c.quick));
     PetscCall(VecDestroy(&c.plain));
     PetscCall(PetscSnapshotDMRemoveState(c.dm, "field"));
     PetscCall(VecDestroy(&c.v));
