@@ -57,6 +57,6 @@ function(petscsnapshot_add_python_test)
     set_tests_properties(${tname} PROPERTIES
       ENVIRONMENT "${PETSCSNAPSHOT_TEST_ENV};PYTHONPATH=${PETSCSNAPSHOT_PYTHON_BUILD_DIR};PETSC_OPTIONS=-malloc_debug -malloc_dump"
       PROCESSORS ${np} TIMEOUT 300 LABELS "python;${T_LABELS}"
-      FAIL_REGULAR_EXPRESSION "FAIL:;[0-9]+ bytes [A-Za-z_]+\\(\\) (line|at)")
+      FAIL_REGULAR_EXPRESSION "FAIL:;[0-9]+ bytes [A-Za-z_]+\\(\\) (line|at);Segmentation")
   endforeach()
 endfunction()

@@ -63,6 +63,7 @@ def addState(DM dm not None, key, obj, version=0):
             _pickle.dumps(obj, protocol=PICKLE_PROTOCOL)  # not picklable: TypeError here, not at the first capture
             holder = _PickledState(obj)
         Py_INCREF(holder)  # the declaration's reference, released by _state_destroy
+        _live_holders.add(holder)
         ierr = PetscSnapshotDMAddStateCallbacks(dm.dm, k, v, _state_size, _state_capture, _state_restore, <void *>holder, _state_destroy)
         if ierr:
             Py_DECREF(holder)

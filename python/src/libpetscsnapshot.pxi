@@ -22,6 +22,9 @@ cdef extern from "petscsnapshot.h" nogil:
     PetscErrorCode PetscError(MPI_Comm, int, const char[], const char[], PetscErrorCode, int, const char[], ...)
     PetscErrorCode PetscFree(void *)
     PetscErrorCode PetscObjectReference(PetscObject)
+    PetscErrorCode PetscObjectGetReference(PetscObject, PetscInt *)
+    PetscBool PetscInitializeCalled
+    PetscBool PetscFinalizeCalled
     PetscErrorCode PetscObjectGetClassId(PetscObject, PetscClassId *)
     ctypedef struct _n_PetscOptions
     ctypedef _n_PetscOptions *PetscOptions
@@ -81,6 +84,9 @@ cdef extern from "petscsnapshot.h" nogil:
 
     PetscErrorCode PetscSnapshotSwarmSetFields(PetscDM, PetscInt, const char *const[], const size_t[])
     PetscErrorCode PetscSnapshotDMInvalidateGeometry(PetscDM)
+
+cdef extern from "release.h" nogil:  # src/include: internal to the library and this module
+    PetscErrorCode PetscSnapshotReleaseLocalData_Internal(PetscSnapshot)
 
 cdef extern from "string.h" nogil:
     void *memcpy(void *, const void *, size_t)

@@ -36,7 +36,21 @@ class _ArrayState:
         self.obj = array
 
 
-class _PickledState:
+class _HeldState:
+    """A holder the library holds (the context of PetscSnapshotDMAddStateCallbacks()). Until the interpreter exits:
+    _release_at_exit() then drops what it holds (see there), and a capture or restore after that fails."""
+    released = False
+
+    def release(self):
+        self.released = True
+        self.obj = self._get = self._set = self.pending = None
+
+    def _alive(self):
+        if self.released:
+            raise RuntimeError("the interpreter is exiting: petscsnapshot released the declared Python objects")
+
+
+class _PickledState(_HeldState):
     """Any picklable object: pickled at capture; restored in place when it is mutable (see _assign_in_place)."""
     kind = "pickle"
 
@@ -45,10 +59,12 @@ class _PickledState:
         self.pending = None
 
     def dump(self):
+        self._alive()
         self.pending = _pickle.dumps(self.obj, protocol=PICKLE_PROTOCOL)
         return self.pending
 
     def load(self, data):
+        self._alive()
         self.obj = _assign_in_place(self.obj, _pickle.loads(data))
 
 
@@ -60,7 +76,7 @@ def _weak_callable(f):
     return lambda: f
 
 
-class _CallableState:
+class _CallableState(_HeldState):
     """A pair (get, set): get() returns the state as bytes (any buffer), set(data) rebuilds it from the bytes."""
     kind = "callables"
 
@@ -70,7 +86,17 @@ class _CallableState:
         self.pending = None
         self.obj = (get, set) if not (_inspect.ismethod(get) or _inspect.ismethod(set)) else None
 
+    def gone(self):
+        """Which of the bound methods' objects is gone ("get", "set"), or None."""
+        if self.released:
+            return None
+        for ref, which in ((self._get, "get"), (self._set, "set")):
+            if ref() is None:
+                return which
+        return None
+
     def _fn(self, ref, which):
+        self._alive()
         f = ref()
         if f is None:
             raise ReferenceError("the object whose method was declared as %s function is gone" % which)
@@ -82,6 +108,22 @@ class _CallableState:
 
     def load(self, data):
         self._fn(self._set, "set")(data)
+
+
+# Every holder the library holds, weakly. At interpreter exit (atexit, while Python is whole) each drops the objects it
+# holds: a declared object that refers back to its DM (a lambda's module globals hold the mesh) is a cycle through
+# PETSc that Python's collector cannot see, which would keep the DM alive past PetscFinalize, leaked. The holders
+# themselves are then left to the interpreter: the DMs that hold them may be destroyed after Python is gone.
+_live_holders = _weakref.WeakSet()
+
+
+def _release_at_exit():
+    for holder in list(_live_holders):
+        holder.release()
+
+
+import atexit as _atexit
+_atexit.register(_release_at_exit)
 
 
 def _assign_in_place(old, new):
@@ -140,6 +182,20 @@ cdef PetscErrorCode _state_restore(void *ctx, size_t size, const void *data) noe
         return _python_failure("restoring %s state" % holder.kind, e)
     return 0
 
-cdef PetscErrorCode _state_destroy(void *ctx) noexcept with gil:
-    Py_DECREF(<object>ctx)
-    return 0
+# A DM still alive when the interpreter exits is destroyed by petsc4py's PetscFinalize (its garbage cleanup), which runs
+# after Py_FinalizeEx: Python is gone, and taking the GIL then would crash. The holder goes with the interpreter.
+# Py_IsInitialized() is already false while Py_FinalizeEx tears the modules down, so nothing is released then either.
+# Plain C: a Cython nogil function with a "with gil" block takes the GIL on its way out anyway.
+cdef extern from *:
+    """
+    static PetscErrorCode petscsnapshot_release_holder(void *ctx)
+    {
+      if (Py_IsInitialized()) {
+        PyGILState_STATE gil = PyGILState_Ensure();
+        Py_DECREF((PyObject *)ctx);
+        PyGILState_Release(gil);
+      }
+      return 0;
+    }
+    """
+    PetscErrorCode _state_destroy "petscsnapshot_release_holder"(void *ctx) noexcept nogil

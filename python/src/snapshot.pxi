@@ -21,6 +21,16 @@ cdef class Snapshot(Object):
         self.obj = <PetscObject *> &self.snap
         self.snap = NULL
 
+    def __dealloc__(self):
+        # Runs before petsc4py's Object.__dealloc__, which defers the (collective) destroy to PETSc.garbage_cleanup()
+        # or PetscFinalize. When this wrapper held the last reference, nothing can use the snapshot again: free the
+        # captured data now, on this rank alone; the rest (a few bytes per DM and array) waits for the destroy.
+        cdef PetscInt refct = 0
+        if self.snap == NULL or not <int>PetscInitializeCalled or <int>PetscFinalizeCalled:
+            return
+        if PetscObjectGetReference(<PetscObject>self.snap, &refct) == 0 and refct == 1:
+            PetscSnapshotReleaseLocalData_Internal(self.snap)
+
     def __enter__(self):
         return self
 

@@ -1,4 +1,6 @@
 """Shared pieces of the Python tests: a tensor DMPlex with a P1 field, a PIC swarm on it, and rank-wide checks."""
+import dataclasses
+
 import numpy as np
 from petsc4py import PETSc
 
@@ -94,3 +96,10 @@ def coords(dm):
 def same_bytes(a, b):
     a, b = np.asarray(a), np.asarray(b)
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@dataclasses.dataclass
+class Params:
+    """A dataclass defined in a module (not in __main__), the way applications declare parameters."""
+    rate: float = 1.0
+    history: list = dataclasses.field(default_factory=list)

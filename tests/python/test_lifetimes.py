@@ -1,9 +1,11 @@
 """Object lifetimes: the snapshot destroyed before or after its DM and TS, garbage collection in any order, Python
 state released with its declaration. Run under -malloc_dump: anything left allocated fails the ctest."""
+import ctypes
 import gc
 import weakref
 
 import numpy as np
+import pytest
 from petsc4py import PETSc
 
 import petscsnapshot as ps
@@ -127,6 +129,45 @@ def test_bound_methods_do_not_keep_their_object_alive():
     except PETSc.Error as e:
         assert "ReferenceError" in str(e) and "is gone" in str(e)
     snap.destroy()
+    mesh.destroy()
+
+
+def petsc_malloc_usage():
+    """Bytes PETSc has allocated on this rank (tracked under -malloc_debug, as ctest runs these tests)."""
+    usage = ctypes.c_double()
+    assert ctypes.CDLL(ps.__file__).PetscMallocGetCurrentUsage(ctypes.byref(usage)) == 0
+    return usage.value
+
+
+@pytest.mark.parametrize("snap_type", ["memory", "hdf5"])
+def test_dropped_snapshot_frees_its_data(snap_type):
+    # petsc4py defers destroying a collected object to PETSc.garbage_cleanup() (collective); a dropped snapshot frees
+    # the data it captured at once and keeps only its inventory until then
+    mesh = make_mesh()
+    ps.addState(mesh, "big", np.ones(1 << 17))  # 1 MB on every rank
+    gc.collect()
+    PETSc.garbage_cleanup()
+    if petsc_malloc_usage() == 0:
+        pytest.skip("PETSc does not track its allocations (run with -malloc_debug)")
+    before = petsc_malloc_usage()
+    for i in range(4):
+        snap = ps.Snapshot().create(COMM).setType(snap_type)
+        snap.setHDF5FileName("py_dropped_np%d.h5" % COMM.getSize())
+        snap.capture(mesh)
+        del snap
+    gc.collect()
+    held = petsc_malloc_usage() - before
+    assert held < 100000, "4 dropped snapshots of 1 MB hold %d bytes before garbage_cleanup()" % held
+    kept = ps.Snapshot().create(COMM).setType(snap_type).setHDF5FileName("py_dropped_np%d.h5" % COMM.getSize())
+    kept.capture(mesh)
+    ts = PETSc.TS().create(COMM)
+    ts.setDM(mesh)
+    kept.setTS(ts)
+    del kept  # the TS still holds it: its data stays
+    gc.collect()
+    assert petsc_malloc_usage() - before > (1 << 20)
+    ts.destroy()
+    PETSc.garbage_cleanup()
     mesh.destroy()
 
 

@@ -1,10 +1,12 @@
 """Refused restores and failing Python state functions: PETSc.Error on every rank, nothing written, no hang."""
+import gc
+
 import numpy as np
 import pytest
 from petsc4py import PETSc
 
 import petscsnapshot as ps
-from snaputil import COMM, coords, count, everywhere, make_field, make_mesh, same_bytes
+from snaputil import COMM, coords, count, everywhere, make_field, make_mesh, make_swarm, same_bytes
 
 LAST = COMM.getSize() - 1
 
@@ -118,3 +120,74 @@ def test_pickled_object_with_another_version_is_refused():
     assert params == {"rate": 2.0}                  # nothing written
     snap.destroy()
     mesh.destroy()
+
+
+def test_gone_bound_method_bearer_is_refused_before_writing():
+    mesh = make_mesh()
+    u = make_field(mesh)
+    clock = np.zeros(2)
+
+    class Model:
+        x = 1
+
+        def get(self):
+            return bytes([self.x])
+
+        def set(self, data):
+            self.x = data[0]
+
+    model = Model()
+    ps.addState(mesh, "T", u)
+    ps.addState(mesh, "clock", clock)
+    ps.addState(mesh, "model", (model.get, model.set))
+    snap = ps.Snapshot().create(COMM)
+    snap.capture(mesh)
+    u.set(5.0)
+    clock[:] = 9.0
+    if COMM.getRank() == LAST:
+        del model  # the bearer is gone on the last rank only
+        gc.collect()
+    msg = raised_everywhere(lambda: snap.restore(mesh))
+    assert "nothing was written" in msg and "model" in msg and "is gone" in msg and ("detected on rank %d" % LAST) in msg
+    assert everywhere(np.all(u.getArray() == 5.0)) and everywhere(np.all(clock == 9.0))  # not T, not the clock
+    snap.destroy()
+    u.destroy()
+    mesh.destroy()
+
+
+def unsized_swarm(mesh):
+    """A swarm as a restart builds it: fields registered and finalized, local sizes never set."""
+    sw = PETSc.DMSwarm().create(comm=COMM)
+    sw.setName("particles")
+    sw.setDimension(2)
+    sw.setType(PETSc.DMSwarm.Type.PIC)
+    sw.setCellDM(mesh)
+    sw.initializeFieldRegister()
+    sw.registerField("velocity", 2, dtype=PETSc.RealType)
+    sw.registerField("tag", 1, dtype=PETSc.IntType)
+    sw.finalizeFieldRegister()
+    return sw
+
+
+def test_refused_restore_leaves_an_unsized_swarm_unsized():
+    mesh = make_mesh()
+    sw = make_swarm(mesh)
+    ps.addState(mesh, "particles", sw)
+    ps.addState(mesh, "history", np.arange(4.0))
+    snap = ps.Snapshot().create(COMM)
+    snap.capture(mesh)
+    want = sw.getLocalSize()
+    mesh2 = make_mesh()
+    sw2 = unsized_swarm(mesh2)
+    sizes = (sw2.getLocalSize(), sw2.getSize())  # PETSc's values for a swarm never sized
+    ps.addState(mesh2, "particles", sw2)
+    ps.addState(mesh2, "history", np.arange(5.0 if COMM.getRank() == LAST else 4.0))
+    msg = raised_everywhere(lambda: snap.restore(mesh2))
+    assert "history" in msg and "nothing was written" in msg
+    assert everywhere((sw2.getLocalSize(), sw2.getSize()) == sizes)  # as it was: still unsized
+    ps.addState(mesh2, "history", np.arange(4.0))
+    snap.restore(mesh2)  # and a restore that fits sizes it
+    assert everywhere(sw2.getLocalSize() == want)
+    snap.destroy()
+    for o in (sw2, mesh2, sw, mesh):
+        o.destroy()
