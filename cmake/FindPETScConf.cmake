@@ -8,7 +8,7 @@
 # Also read by the installed package config (PetscSnapshotConfig.cmake), after the consumer's project(): there it only
 # finds PETSc. In the build it must run before project(): it sets CMAKE_C_COMPILER / CMAKE_CXX_COMPILER to PETSc's MPI compilers unless the user
 # chose compilers. Defines: PETSC_ROOT, PETSC_VARIABLES, PETSC_INCLUDE_DIRS, PETSC_LIBRARY_DIR, PETSC_LIBRARY_NAME,
-# PETSC_VERSION, PETSC_MPIEXEC, PETSC_HAVE_HDF5,
+# PETSC_VERSION, PETSC_MPIEXEC, PETSC_HAVE_HDF5, PETSC_CHOSEN (PETSC_DIR was given), PETSC_CC_INCLUDES,
 # PETSC_HDF5_LIBRARY_NAMES (HDF5's C library names on PETSc's link line).
 
 if(NOT PETSC_DIR AND DEFINED ENV{PETSC_DIR})
@@ -18,6 +18,11 @@ if(NOT PETSC_ARCH AND DEFINED ENV{PETSC_ARCH})
   set(PETSC_ARCH "$ENV{PETSC_ARCH}")
 endif()
 
+# Whether this PETSc was chosen (PETSC_DIR given) rather than found by default: the installed package then requires it
+set(PETSC_CHOSEN FALSE)
+if(PETSC_DIR)
+  set(PETSC_CHOSEN TRUE)
+endif()
 set(_petsc_candidates)
 if(PETSC_DIR)
   list(APPEND _petsc_candidates "${PETSC_DIR}/${PETSC_ARCH}" "${PETSC_DIR}")
@@ -43,6 +48,12 @@ foreach(_c IN LISTS _petsc_candidates)
     break()
   endif()
 endforeach()
+if(NOT PETSC_VARIABLES AND PETSC_FIND_OPTIONAL) # from the installed package config: find_package() says not found
+  set(PETSC_FOUND FALSE)
+  set(PETSC_NOT_FOUND_MESSAGE "PETSc not found: set PETSC_DIR (and PETSC_ARCH), or install the system PETSc (Debian: apt-get install petsc-dev). Looked in: ${_petsc_candidates}")
+  return()
+endif()
+set(PETSC_FOUND TRUE)
 if(NOT PETSC_VARIABLES)
   message(FATAL_ERROR "PETSc not found: set PETSC_DIR (and PETSC_ARCH for an in-place build), "
                       "or install the system PETSc (Debian: apt-get install petsc-dev). Looked in: ${_petsc_candidates}")
@@ -64,6 +75,7 @@ endfunction()
 _petsc_var(PCC _petsc_cc)
 _petsc_var(CXX _petsc_cxx)
 _petsc_var(PETSC_CC_INCLUDES _petsc_includes)
+set(PETSC_CC_INCLUDES "${_petsc_includes}")
 _petsc_var(MPIEXEC PETSC_MPIEXEC)
 _petsc_var(PETSC_LIB_BASIC _petsc_lib_basic)
 _petsc_var(PETSC_EXTERNAL_LIB_BASIC _petsc_external_libs)

@@ -5,7 +5,7 @@
 # run each at 2 ranks; run the moved prefix's bin/petscsnapshot-info (when it was built: info_tool=1) on a file that
 # program wrote, without LD_LIBRARY_PATH. Prints "N passed, M failed".
 set -u
-build=$1 src=$2 mpiexec=$3 petsc_dir=$4 python=${5:-} pydir=${6:-} info_tool=${7:-}
+build=$1 src=$2 mpiexec=$3 petsc_dir=$4 python=${5:-} pydir=${6:-} info_tool=${7:-} chosen=${8:-FALSE} petsc_libdir=${9:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -14,7 +14,9 @@ check() { # name command...
   if "$@" > "$work/log" 2>&1; then echo "ok: $name"; passed=$((passed + 1))
   else echo "FAIL: $name"; tail -20 "$work/log"; failed=$((failed + 1)); fi
 }
-runs() { # the C example must report that rejected steps left no trace; the C++ program its exact restore
+runs() { # the C example must report that rejected steps left no trace; the C++ program its exact restore; both
+  # load the PETSc the package was built against
+  { [ "$chosen" != TRUE ] || ldd "$1/heat_retry" | grep -F libpetsc | grep -qF "$petsc_libdir/"; } &&
   "$mpiexec" -n 2 --oversubscribe "$1/heat_retry" -steps 3 | grep -q "left no trace" &&
     "$mpiexec" -n 2 --oversubscribe "$1/consumer_cxx" | grep -q "^ok: C++ consumer restored"
 }
@@ -28,9 +30,20 @@ check "manual pages installed: an index, a page per symbol, cross-links between 
   "grep -q 'PetscSnapshotCapture.html' '$p/share/doc/petscsnapshot/html/index.html' && grep -q 'href=\"PetscSnapshotRestore.html\"' '$p/share/doc/petscsnapshot/html/PetscSnapshotCapture.html'"
 check "no file of the moved prefix names the install directory" bash -c "! grep -rlI '$work/installed' '$p'"
 check "the CMake package defines no PETSc::PETSc and no absolute PETSc include directory" \
-  bash -c "! grep -rE 'PETSc::PETSc|/usr/include/hdf5|petscdir' '$p/lib/cmake/PetscSnapshot/PetscSnapshotConfig.cmake' '$p/lib/cmake/PetscSnapshot/PetscSnapshotTargets.cmake'"
-check "pkg-config: Requires PETSc of the minor release built against" \
-  bash -c "PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --print-requires petscsnapshot | grep -E '^PETSc >= [0-9]+\.[0-9]+' "
+  bash -c "! grep -rE 'PETSc::PETSc|/usr/include/hdf5|petscdir' '$p/lib/cmake/PetscSnapshot/PetscSnapshotConfig.cmake' '$p/lib/cmake/PetscSnapshot/PetscSnapshotTargets.cmake' | grep -v 'set(PetscSnapshot_PETSC_ROOT '"
+if [ "$chosen" = TRUE ]; then # built against a PETSc chosen with PETSC_DIR/PETSC_ARCH: the package requires that one
+  check "pkg-config: names the PETSc built against (petsc_root, its library directory), requires no other" \
+    bash -c "[ \"\$(PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --variable=petsc_root petscsnapshot)\" = '$petsc_dir' ] &&
+      PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --libs petscsnapshot | grep -qF -- '-L$petsc_libdir' &&
+      ! PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --print-requires petscsnapshot | grep -q PETSc"
+else
+  check "pkg-config: Requires PETSc of the minor release built against" \
+    bash -c "PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --print-requires petscsnapshot | grep -E '^PETSc >= [0-9]+\.[0-9]+' "
+fi
+mkdir -p "$work/nopetsc" "$work/quiet-src" # find_package(PetscSnapshot QUIET) where there is no PETSc: not found, no error
+printf 'cmake_minimum_required(VERSION 3.13)\nproject(quiet C)\nfind_package(PetscSnapshot QUIET)\nmessage(STATUS "PetscSnapshot_FOUND=${PetscSnapshot_FOUND}")\n' > "$work/quiet-src/CMakeLists.txt"
+check "find_package(PetscSnapshot QUIET) without PETSc: configures, PetscSnapshot_FOUND false" bash -c \
+  "cmake -S '$work/quiet-src' -B '$work/quiet' -DCMAKE_PREFIX_PATH='$p' -DPETSC_DIR='$work/nopetsc' > '$work/quiet.log' 2>&1; rc=\$?; cat '$work/quiet.log'; [ \$rc = 0 ] && grep -q 'PetscSnapshot_FOUND=0' '$work/quiet.log'"
 
 mkdir -p "$work/cmake" "$work/pc" "$work/make"
 check "find_package(PetscSnapshot): C and C++ consumers configure and build" \
