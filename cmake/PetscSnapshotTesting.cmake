@@ -13,6 +13,35 @@ if(NOT "--oversubscribe" IN_LIST _mpiexec)
   list(APPEND _mpiexec --oversubscribe)
 endif()
 
+# Does PETSc's PT-Scotch work here? (Debian's 64-bit-index PETSc crashes or spins in its own DMPlexDistribute with
+# PT-Scotch.) A probe partitions a small mesh on 2 ranks under a timeout, once per build directory; where it fails, the
+# tests that choose PT-Scotch are skipped and say why (PETSCSNAPSHOT_PTSCOTCH_WORKS, PETSCSNAPSHOT_PTSCOTCH_WHY).
+if(NOT DEFINED PETSCSNAPSHOT_PTSCOTCH_WORKS)
+  set(_probe_dir "${CMAKE_BINARY_DIR}/probes/ptscotch")
+  try_compile(_probe_built "${_probe_dir}" "${CMAKE_CURRENT_LIST_DIR}/probes/ptscotch.c"
+    CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${PETSC_INCLUDE_DIRS}" LINK_LIBRARIES ${PETSC_LIBRARY} MPI::MPI_C m
+    COPY_FILE "${_probe_dir}/ptscotch_probe" OUTPUT_VARIABLE _probe_log)
+  if(NOT _probe_built)
+    set(_why "the probe did not build")
+    set(_works FALSE)
+  else()
+    execute_process(COMMAND ${CMAKE_COMMAND} -E env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+      ${_mpiexec} -n 2 "${_probe_dir}/ptscotch_probe" TIMEOUT 60 RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+    if(_out MATCHES "ptscotch ok")
+      set(_works TRUE)
+      set(_why "")
+    else()
+      set(_works FALSE)
+      set(_why "PETSc's own DMPlexDistribute with PT-Scotch failed on 2 ranks (${_rc})")
+    endif()
+  endif()
+  set(PETSCSNAPSHOT_PTSCOTCH_WORKS ${_works} CACHE BOOL "PETSc's PT-Scotch partitions a mesh here (probed)")
+  set(PETSCSNAPSHOT_PTSCOTCH_WHY "${_why}" CACHE STRING "why PT-Scotch tests are skipped")
+endif()
+if(NOT PETSCSNAPSHOT_PTSCOTCH_WORKS)
+  message(STATUS "PT-Scotch tests skipped: ${PETSCSNAPSHOT_PTSCOTCH_WHY}")
+endif()
+
 
 # petscsnapshot_add_mpi_test(TARGET exe RANKS 1 2 3 [NAME name] [ARGS ...] [LABELS ...] [NO_MALLOC_DEBUG])
 function(petscsnapshot_add_mpi_test)
