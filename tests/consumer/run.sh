@@ -67,6 +67,15 @@ check "find_package(PetscSnapshot) refuses a PETSc of another minor release (PET
   "! cmake -S '$src/tests/consumer' -B '$work/cmake-fake' -DCMAKE_PREFIX_PATH='$p' -DEXAMPLES_DIR='$src/examples' -DPETSC_DIR='$fake' > '$work/fake.log' 2>&1 &&
    grep -q 'was built against PETSc [0-9.]*, but the PETSc found is' '$work/fake.log' && grep -q '3.99.0 (' '$work/fake.log'"
 
+complex=$work/complex-petsc # a PETSc with complex scalars: the build refuses it at configure, saying why
+mkdir -p "$complex/lib/petsc/conf" "$complex/include" && touch "$complex/lib/libpetsc.so"
+printf 'PETSC_CC_INCLUDES = -I%s/include\nPETSC_LIB_BASIC = -lpetsc\n' "$complex" > "$complex/lib/petsc/conf/petscvariables"
+printf '#define PETSC_USE_COMPLEX 1\n' > "$complex/include/petscconf.h"
+cp "$fake/include/petscversion.h" "$complex/include/" && sed -i 's/MINOR 99/MINOR 18/' "$complex/include/petscversion.h"
+check "configure refuses a PETSc with complex scalars, naming the reason" bash -c \
+  "! cmake -S '$src' -B '$work/build-complex' -DPETSC_DIR='$complex' > '$work/complex.log' 2>&1 &&
+   grep -q 'complex scalars are not supported' '$work/complex.log'"
+
 pc() { PKG_CONFIG_PATH="$p/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" pkg-config "$@" petscsnapshot; }
 check "pkg-config: C and C++ consumers build (rpath from the rpath variable)" bash -c "
   mpicc $(pc --cflags) -I'$src/examples' '$src/examples/heat_retry.c' -o '$work/pc/heat_retry' $(pc --libs) $(pc --variable=rpath) -lm &&
