@@ -404,19 +404,21 @@ int main(int argc, char **argv)
       PetscBool same;
 
       PetscCall(Run((Shape)shape, types[k], PLAIN, &plain));
-      PetscCall(Run((Shape)shape, types[k], ATTACHED, &attached));
-      PetscCall(Same(&plain, &attached, &same));
-      PetscCall(PetscSNPrintf(line, sizeof(line), "%s, %s: attached without the check, %" PetscInt_FMT " steps, bitwise the plain run", shapeName[shape], types[k], attached.steps));
-      PetscCall(TestCheck(comm, (PetscBool)(same && attached.steps == STEPS && plain.steps == STEPS && attached.checks == 0 && attached.notCompared == 0), line));
+      if (k == 0) { /* the check off changes nothing (one method per shape, to keep the test short) */
+        PetscCall(Run((Shape)shape, types[k], ATTACHED, &attached));
+        PetscCall(Same(&plain, &attached, &same));
+        PetscCall(PetscSNPrintf(line, sizeof(line), "%s, %s: attached without the check, %" PetscInt_FMT " steps, bitwise the plain run", shapeName[shape], types[k], attached.steps));
+        PetscCall(TestCheck(comm, (PetscBool)(same && attached.steps == STEPS && plain.steps == STEPS && attached.checks == 0 && attached.notCompared == 0), line));
+        PetscCall(Free(&attached));
+      }
       PetscCall(Run((Shape)shape, types[k], CHECKED, &checked));
       PetscCall(Same(&plain, &checked, &same));
       PetscCall(PetscSNPrintf(line, sizeof(line), "%s, %s: checked, completes (%" PetscInt_FMT " steps) bitwise where the plain run ends, %" PetscInt_FMT " steps compared", shapeName[shape], types[k], checked.steps, checked.checks));
       PetscCall(TestCheck(comm, (PetscBool)(same && checked.steps == STEPS && checked.checks == STEPS), line));
       PetscCall(PetscSNPrintf(line, sizeof(line), "%s, %s: ... %" PetscInt_FMT " comparisons not made, the last: %s", shapeName[shape], types[k], checked.notCompared, checked.why));
-      if (shape != SHAPE_EX77) PetscCall(TestCheck(comm, (PetscBool)(checked.notCompared >= STEPS - 1 && strstr(checked.why, "could not compare: they replaced the solution Vec of the TS (") != NULL), line));
-      else PetscCall(TestCheck(comm, (PetscBool)(checked.notCompared > 0 && strstr(checked.why, "replaced the solution Vec of the TS composed on the TS as \"_SwarmTS\"") != NULL), line));
+      if (shape != SHAPE_EX77) PetscCall(TestCheck(comm, (PetscBool)(checked.notCompared == STEPS - 1 && strstr(checked.why, "could not compare: they replaced the solution Vec of the TS (") != NULL), line));
+      else PetscCall(TestCheck(comm, (PetscBool)(checked.notCompared == STEPS - 1 && strstr(checked.why, "replaced the solution Vec of the TS composed on the TS as \"_SwarmTS\"") != NULL), line));
       PetscCall(Free(&plain));
-      PetscCall(Free(&attached));
       PetscCall(Free(&checked));
     }
   }

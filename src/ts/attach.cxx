@@ -380,7 +380,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   Output Parameters:
 + retries    - rejected steps rolled back before their retry, failed steps restored to their start and steps undone by
                `TSRollBack()` restored before they were taken again (may be NULL)
-. checks     - steps taken twice by the restep check (may be NULL)
+. checks     - steps taken twice by the restep check and compared (may be NULL)
 - mismatches - reports of the restep check: steps whose two takes differed, and undeclared objects composed on the
                `TS` that changed (may be NULL); comparisons it could not make are counted by
                `PetscSnapshotGetRestepNotCompared()`

@@ -424,9 +424,9 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
     }
   }
   /* the objects of the run after its step: the next step's check sees whether the callbacks between replace them */
-  PetscCall(GetIdentity(ts, &identity));
+  PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &identity); }, &why));
   PetscCallCXX(att->identity = identity);
-  att->haveIdentity = PETSC_TRUE;
+  att->haveIdentity = why.empty() ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -449,8 +449,12 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
   if (!ts->prestep && !ts->poststep && !ts->postevaluate && !ts->numbermonitors) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(EnsureTakes(ts, att));
   PetscCall(TSAttachEnsureDeclared(ts));
-  PetscCall(GetIdentity(ts, &now));
-  if (att->haveIdentity) PetscCall(Replaced(ts, att->identity, now, &replaced));
+  PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &now); }, &why));
+  if (!why.empty() || !att->haveIdentity) { /* whether the callbacks replaced objects is not known: not taken again */
+    PetscCall(NotCompared(ts, att, start, what, why.empty() ? std::string("the objects of the TS after the previous step are not known") : why));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(Replaced(ts, att->identity, now, &replaced));
   if (!replaced.empty()) {
     PetscCall(NotCompared(ts, att, start, what, "they replaced " + replaced + " (TSReset(), TSSetSolution(), TSSolve() with another Vec, or another object composed): taking them again would replace the run's objects a second time"));
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -489,8 +493,8 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
   }, &why));
   att->retaking = PETSC_FALSE;
   keepStatistics();
+  if (why.empty()) PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &after); }, &why));
   if (why.empty()) {
-    PetscCall(GetIdentity(ts, &after));
     PetscCall(Replaced(ts, now, after, &replaced));
     if (!replaced.empty()) PetscCallCXX(why = "taken again, they replaced " + replaced + " (the run did not, the step before)");
   }
