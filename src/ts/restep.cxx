@@ -358,9 +358,9 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
 {
   TSConvergedReason     reason = ts->reason, reason0;
   PetscReal             start  = ts->ptime;
-  std::string           first, why;
+  std::string           first, why, replaced;
   std::vector<Composed> composed;
-  Identity              identity;
+  Identity              identity, before;
   std::vector<HeldSolution> held;
 
   PetscFunctionBegin;
@@ -390,15 +390,21 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
       att->haveAfter = why.empty() ? PETSC_TRUE : PETSC_FALSE;
       why.clear();
     } else att->haveAfter = PETSC_FALSE;
-    /* the second take; any failure from here on: back to the first take */
-    PetscCall(HoldSolutions(ts, &held));
-    PetscCall(Guard(ts, "the second take", [&]() -> PetscErrorCode {
+    /* the second take; any failure from here on (or objects it replaced): back to the first take */
+    PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &before); }, &why));
+    if (why.empty()) PetscCall(HoldSolutions(ts, &held));
+    if (why.empty()) PetscCall(Guard(ts, "the second take", [&]() -> PetscErrorCode {
       PetscFunctionBegin;
       PetscCall(TSAttachRestoreStart(att, ts, PETSC_FALSE));
       ts->reason = reason;
       PetscCall(TSAttachTakeStep(ts, att));
       PetscFunctionReturn(PETSC_SUCCESS);
     }, &why));
+    if (why.empty()) PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &identity); }, &why));
+    if (why.empty()) {
+      PetscCall(Replaced(ts, before, identity, &replaced));
+      if (!replaced.empty()) PetscCallCXX(why = "the second take replaced " + replaced + " (its pre- or post-stage callbacks)");
+    }
     if (why.empty()) PetscCall(ComposedUnchanged(ts, composed, &why));
     if (why.empty()) PetscCall(Guard(ts, "capturing and comparing the second take", [&]() -> PetscErrorCode {
       PetscFunctionBegin;
