@@ -201,6 +201,7 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepNotCompared(PetscSnapshot, PetscInt *, const char *[]);
 
 /* DMSwarm fields, declared for a PETSc whose private DMSwarm layout petsc-snapshot does not recognise */
 PETSC_EXTERN PetscErrorCode PetscSnapshotSwarmSetFields(DM, PetscInt, const char *const[], const size_t[]);

@@ -81,6 +81,7 @@ cdef extern from "petscsnapshot.h" nogil:
     PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *)
     PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *)
     PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[])
+    PetscErrorCode PetscSnapshotGetRestepNotCompared(PetscSnapshot, PetscInt *, const char *[])
 
     PetscErrorCode PetscSnapshotSwarmSetFields(PetscDM, PetscInt, const char *const[], const size_t[])
     PetscErrorCode PetscSnapshotDMInvalidateGeometry(PetscDM)

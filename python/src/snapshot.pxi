@@ -195,6 +195,15 @@ cdef class Snapshot(Object):
         CHKERR(PetscSnapshotGetRestepDifference(self.snap, &first))
         return _tostr(first) or ""
 
+    def getRestepNotCompared(self):
+        """``(count, why)``: comparisons the restep check could not make, and the last of them with its reason, or ""
+        (C: ``PetscSnapshotGetRestepNotCompared()``)."""
+        self._valid()
+        cdef PetscInt count = 0
+        cdef const char *why = NULL
+        CHKERR(PetscSnapshotGetRestepNotCompared(self.snap, &count, &why))
+        return (count, _tostr(why) or "")
+
     # ---- the hdf5 type
 
     def setHDF5FileName(self, name):

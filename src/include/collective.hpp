@@ -21,6 +21,10 @@ namespace petscsnapshot
 /* Reduce a possible local refusal over comm and raise it on every rank (the message of the lowest failing rank). */
 PETSC_INTERN PetscErrorCode RaiseCollective(MPI_Comm, bool, const std::string &, PetscErrorCode, const char[]);
 
+/* Reduce a possible local failure over comm without raising: *any is whether some rank failed, *message (on every
+   rank) the message of the lowest failing rank. For callers that report a failure and go on. Collective. */
+PETSC_INTERN PetscErrorCode AgreeFailure(MPI_Comm, bool, const std::string &, bool *, std::string *);
+
 /* Broadcast a string of any length from root (its length first, then its characters). Collective. */
 PETSC_INTERN PetscErrorCode BcastString(MPI_Comm, PetscMPIInt, std::string *);
 
@@ -92,6 +96,9 @@ public:
   {
     return RaiseCollective(comm_, failed_, message_, code ? code : (failed_ ? code_ : PETSC_ERR_FILE_UNEXPECTED), caller_);
   }
+
+  /* Collective: whether any rank failed, and the first failure of the lowest failing rank; raises nothing */
+  PetscErrorCode AgreeQuietly(bool *anyFailed, std::string *message) { return AgreeFailure(comm_, failed_, message_, anyFailed, message); }
 
 private:
   MPI_Comm       comm_;

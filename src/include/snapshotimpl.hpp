@@ -227,6 +227,8 @@ struct _p_PetscSnapshot {
   PetscInt  restepChecks;     /* steps taken twice */
   PetscInt  restepMismatches; /* steps whose two takes differed */
   std::string *restepFirst;   /* the first array that differed, at the last mismatch (owned) */
+  PetscInt     restepNotCompared; /* comparisons the check could not make (a refusal or error inside it, objects replaced) */
+  std::string *restepWhy;         /* why, at the last of them (owned) */
 };
 
 /* After a capture or restore: the PetscInfo message (name, DMs, bytes, seconds, GB/s) and the -snapshot_monitor line.

@@ -41,6 +41,24 @@ PetscErrorCode RaiseCollective(MPI_Comm comm, bool localFailure, const std::stri
   SETERRQ(PETSC_COMM_SELF, code, "%s: %s [detected on rank %d]", prefix, text.c_str(), first);
 }
 
+PetscErrorCode AgreeFailure(MPI_Comm comm, bool localFailure, const std::string &message, bool *any, std::string *text)
+{
+  PetscMPIInt rank, size, first;
+
+  PetscFunctionBegin;
+  *any = false;
+  PetscCallCXX(text->clear());
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  first = localFailure ? rank : size;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(PETSC_SUCCESS);
+  *any = true;
+  if (rank == first) PetscCallCXX(*text = message);
+  PetscCall(BcastString(comm, first, text));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 std::string ErrorText(PetscErrorCode ierr)
 {
   const char *generic  = nullptr;

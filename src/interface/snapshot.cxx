@@ -32,6 +32,7 @@ PetscErrorCode PetscSnapshotCreate(MPI_Comm comm, PetscSnapshot *snap)
   PetscCall(PetscHeaderCreate(s, PETSCSNAPSHOT_CLASSID, "PetscSnapshot", "Snapshot of DM state", "Snapshot", comm, PetscSnapshotDestroy, PetscSnapshotView));
   PetscCallCXX(s->entries = new petscsnapshot::EntryMap());
   PetscCallCXX(s->restepFirst = new std::string());
+  PetscCallCXX(s->restepWhy = new std::string());
   s->skipUnchanged = PETSC_TRUE;
   *snap = s;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -302,6 +303,7 @@ PetscErrorCode PetscSnapshotDestroy(PetscSnapshot *snap)
   PetscTryTypeMethod(*snap, destroy);
   delete (*snap)->entries;
   delete (*snap)->restepFirst;
+  delete (*snap)->restepWhy;
   PetscCall(PetscHeaderDestroy(snap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

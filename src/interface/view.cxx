@@ -117,6 +117,7 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
   PetscTryTypeMethod(snap, view, viewer); /* first: a type may load the inventory it shows (hdf5) */
   PetscCall(PetscViewerASCIIPrintf(viewer, "captures: %" PetscInt_FMT ", restores: %" PetscInt_FMT ", DMs held: %zu\n", snap->captureCount, snap->restoreCount, snap->entries->size()));
   if (snap->retries || snap->restepChecks) PetscCall(PetscViewerASCIIPrintf(viewer, "TS: %" PetscInt_FMT " rejected steps rolled back; restep check: %" PetscInt_FMT " steps taken twice, %" PetscInt_FMT " differed\n", snap->retries, snap->restepChecks, snap->restepMismatches));
+  if (snap->restepNotCompared) PetscCall(PetscViewerASCIIPrintf(viewer, "restep check: %" PetscInt_FMT " comparisons could not be made; the last: %s\n", snap->restepNotCompared, snap->restepWhy->c_str()));
   for (const auto &[name, entry] : *snap->entries) {
     double total = 0;
     for (const auto &[sname, slot] : entry.slots) total += (double)slot.bytes;

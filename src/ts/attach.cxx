@@ -380,13 +380,14 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   Output Parameters:
 + retries    - rejected steps rolled back before their retry, failed steps restored to their start and steps undone by
                `TSRollBack()` restored before they were taken again (may be NULL)
-. checks     - steps taken twice by the restep check (may be NULL)
+. checks     - steps taken twice by the restep check and compared (may be NULL)
 - mismatches - reports of the restep check: steps whose two takes differed, and undeclared objects composed on the
-               `TS` that changed (may be NULL)
+               `TS` that changed (may be NULL); comparisons it could not make are counted by
+               `PetscSnapshotGetRestepNotCompared()`
 
   Level: intermediate
 
-.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotSetTestRestep()`, `PetscSnapshotGetRestepDifference()`
+.seealso: `PetscSnapshotSetTS()`, `PetscSnapshotSetTestRestep()`, `PetscSnapshotGetRestepDifference()`, `PetscSnapshotGetRestepNotCompared()`
 @*/
 PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot snap, PetscInt *retries, PetscInt *checks, PetscInt *mismatches)
 {
@@ -421,5 +422,40 @@ PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot snap, const char *
   PetscSnapshotValid(snap, 1);
   PetscCheck(first, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetRestepDifference: output argument is NULL");
   *first = snap->restepFirst->c_str();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@C
+  PetscSnapshotGetRestepNotCompared - Gets how many comparisons the restep check could not make, and why it could not
+  make the last
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot attached with `PetscSnapshotSetTS()` and `PetscSnapshotSetTestRestep()`
+
+  Output Parameters:
++ count - comparisons not made (may be NULL)
+- why   - the last of them with its reason, for example `step from t = 0.01 with its post-evaluate, post-step, monitors
+          and the next pre-step: could not compare: they replaced the solution Vec of the TS (...)`; an empty string
+          when every comparison was made (owned by the snapshot; may be NULL)
+
+  Notes:
+  The restep check never stops the run. What fails inside it after the run's own step — a restore refused because a
+  callback replaced or resized an object, an error in a callback taken again, a capture or comparison that fails — is
+  counted here and printed, and the run continues from its own state. Callbacks between two steps that replaced
+  objects of the run (`TSReset()`, a new solution `Vec`, a composed `TS` solved with another `Vec`) are not taken again
+  and are counted here too. See docs/ts.md, section 3.
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetTestRestep()`, `PetscSnapshotGetTSCounts()`, `PetscSnapshotGetRestepDifference()`
+@*/
+PetscErrorCode PetscSnapshotGetRestepNotCompared(PetscSnapshot snap, PetscInt *count, const char *why[])
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  if (count) *count = snap->restepNotCompared;
+  if (why) *why = snap->restepWhy->c_str();
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -7,11 +7,16 @@
 #include <petsc/private/tsimpl.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace petscsnapshot
 {
 
 typedef PetscErrorCode (*StepFn)(TS);
+
+/* restep check: the objects of a TS that a callback can replace, each with how a report names it (restep.cxx) */
+typedef std::vector<std::pair<std::string, PetscObjectId>> Identity;
 
 struct Attachment {
   PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
@@ -33,6 +38,8 @@ struct Attachment {
   DM            scratch  = nullptr;     /* restep check: a DM on which the undeclared composed objects are captured */
   PetscSnapshot composed[2] = {nullptr, nullptr}; /* ... before and after the first take of a step */
   PetscBool     haveAfter = PETSC_FALSE; /* composed[1] holds them after the previous step */
+  Identity      identity;                 /* ... the objects of the TS after the previous step */
+  PetscBool     haveIdentity = PETSC_FALSE;
 };
 
 /* attach.cxx */

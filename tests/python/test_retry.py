@@ -128,7 +128,8 @@ def rk_run(attached, hlog=None, restep=False):
         accepted.append(tried[-1])
     result = dict(u=u.getArray().copy(), t=ts.getTime(), evaluations=int(evaluations[0]),
                   rejections=ts.getStepRejections(), counts=snap.getTSCounts() if snap else None,
-                  difference=snap.getRestepDifference() if snap else None)
+                  difference=snap.getRestepDifference() if snap else None,
+                  notCompared=snap.getRestepNotCompared() if snap else None)
     for o in (snap, ts, u, mesh):
         if o is not None:
             o.destroy()
@@ -153,3 +154,4 @@ def test_ts_restep_check():
     _, run = rk_run(attached=True, restep=True)
     retries, checks, mismatches = run["counts"]
     assert checks > 0 and mismatches == 0 and run["difference"] == ""
+    assert run["notCompared"] == (0, "")
