@@ -166,7 +166,12 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo_HDF5(PetscSnapshot snap, PetscMPIInt
 PetscErrorCode PetscSnapshotHDF5Verify_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
-  PetscCall(PetscSnapshotBeginRestore_HDF5(snap));
+  Data(snap)->verifyAgain = true; /* the whole-file checksum too, even if this process verified the file before */
+  {
+    PetscErrorCode ierr = PetscSnapshotBeginRestore_HDF5(snap);
+    Data(snap)->verifyAgain = false;
+    PetscCall(ierr);
+  }
   PetscCall(PetscSnapshotEndRestore_HDF5(snap));
   PetscCall(VerifyTopologies(PetscObjectComm((PetscObject)snap), Data(snap)->lastFile, "PetscSnapshotHDF5Verify", true));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -86,6 +86,7 @@ static PetscErrorCode SectionDM(DM topo, const char name[], Vec vec, DM *sdm)
 {
   PetscFunctionBegin;
   PetscCall(DMClone(topo, sdm));
+  PetscCall(petscsnapshot::hdf5::IsolateOptions((PetscObject)*sdm));
   PetscCall(PetscObjectSetName((PetscObject)*sdm, name));
   if (vec) {
     DM           vdm;
@@ -365,6 +366,7 @@ PetscErrorCode LoadCoordinates(PetscViewer viewer, DM dm, PetscBool *changed)
   /* load into a clone with a coordinate DM of its own, so that the live DM's coordinate section is left alone */
   PetscCall(FileSF(dm, &sfXC));
   PetscCall(DMClone(dm, &tmp));
+  PetscCall(petscsnapshot::hdf5::IsolateOptions((PetscObject)tmp));
   {
     const char *name;
     PetscCall(PetscObjectGetName((PetscObject)dm, &name));
@@ -374,6 +376,7 @@ PetscErrorCode LoadCoordinates(PetscViewer viewer, DM dm, PetscBool *changed)
     DM cdm, ccdm;
     PetscCall(DMGetCoordinateDM(dm, &cdm));
     PetscCall(DMClone(cdm, &ccdm));
+    PetscCall(petscsnapshot::hdf5::IsolateOptions((PetscObject)ccdm));
     PetscCall(DMSetCoordinateDM(tmp, ccdm));
     PetscCall(DMDestroy(&ccdm));
   }
