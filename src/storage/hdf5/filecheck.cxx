@@ -22,7 +22,14 @@ PetscErrorCode SealFile(MPI_Comm comm, const std::string &file)
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0 && PetscSnapshotSealFile(file.c_str()) != 0) lf.Fail("cannot seal " + file + " (append its whole-file checksum): " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
+  if (rank == 0) {
+    PetscLogDouble t0, t1;
+
+    PetscCall(PetscTime(&t0));
+    if (PetscSnapshotSealFile(file.c_str()) != 0) lf.Fail("cannot seal " + file + " (append its whole-file checksum): " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
+    PetscCall(PetscTime(&t1));
+    if (!lf.Failed()) PetscCall(PetscInfo(nullptr, "sealed %s (its whole-file checksum appended) in %.6f s\n", file.c_str(), (double)(t1 - t0)));
+  }
   PetscCall(lf.Agree());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
