@@ -1,4 +1,5 @@
-static const char help[] = "Faults of the hdf5 type: corrupted files (-mode corrupt), a one-bit-flip sweep over a whole file (-mode sweep),\n"
+static const char help[] = "Faults of the hdf5 type: corrupted files (-mode corrupt), one-bit flips of a sealed file and behind its seal (-mode sweep:\n"
+                           "-flips 200 over the file, -header_flips 3 in each object header, -data_flips 120 in dataset values sealed again),\n"
                            "DM names with '/' (-mode names), empty swarms (-mode empty), a series written by two processes\n"
                            "(-mode series -phase 1|2), what a file holds (-mode info), failures on one rank and missing\n"
                            "directories (-mode failures), a full disk (-mode diskfull -dir D), a read-only directory (-mode readonly -dir D).\n";
@@ -396,7 +397,7 @@ static PetscErrorCode Sweep(void)
   Sim            s;
   Copy           file, live;
   PetscSnapshot  mem, bad;
-  PetscInt       flips = 300, headerFlips = 3, dataFlips = 200;
+  PetscInt       flips = 200, headerFlips = 3, dataFlips = 120;
   SweepCount     sealed = {0}, behind = {0};
   long           bytes  = 0;
   unsigned long  seed   = 12345;
