@@ -7,6 +7,7 @@ static const char help[] = "The hdf5 snapshot type: restart in a new process at 
 #include "heatutil.h"
 #include "swarmutil.h"
 #include "hdf5sim.h"
+#include "resealutil.h"
 
 static PetscErrorCode SimCreate(Sim *s)
 {
@@ -77,7 +78,10 @@ typedef enum {
   DAMAGE_TRUNCATE,
   DAMAGE_FLIP_BYTE,
   DAMAGE_DROP_GROUP,
-  DAMAGE_NEWER_SCHEMA
+  DAMAGE_NEWER_SCHEMA,
+  DAMAGE_FLIP_SEALED, /* a flipped byte in a dataset, not sealed again: the whole-file checksum refuses it */
+  DAMAGE_FLIP_SEAL,   /* a flipped bit in the seal itself */
+  DAMAGE_SCHEMA2      /* a file as petsc-snapshot wrote it before schema 3: no seal, schema_version 2 */
 } Damage;
 
 static PetscErrorCode Damaged(const char good[], const char bad[], Damage damage)
@@ -95,9 +99,20 @@ static PetscErrorCode Damaged(const char good[], const char bad[], Damage damage
     fclose(in);
     fclose(out);
     if (damage == DAMAGE_TRUNCATE) PetscCheck(!truncate(bad, (off_t)(total / 2)), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "truncate");
-    if (damage == DAMAGE_FLIP_BYTE || damage == DAMAGE_DROP_GROUP || damage == DAMAGE_NEWER_SCHEMA) {
-      hid_t f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
-      if (damage == DAMAGE_FLIP_BYTE) {
+    if (damage == DAMAGE_FLIP_SEAL) {
+      FILE *io = fopen(bad, "r+b");
+      int   c;
+      fseek(io, -20, SEEK_END);
+      c = fgetc(io);
+      fseek(io, -20, SEEK_END);
+      fputc(c ^ 0x02, io);
+      fclose(io);
+    }
+    if (damage == DAMAGE_FLIP_BYTE || damage == DAMAGE_DROP_GROUP || damage == DAMAGE_NEWER_SCHEMA || damage == DAMAGE_FLIP_SEALED || damage == DAMAGE_SCHEMA2) {
+      hid_t f;
+      if (damage != DAMAGE_FLIP_SEALED) PetscCall(TestUnseal(bad)); /* an edit behind the seal: sealed again below */
+      f = H5Fopen(bad, damage == DAMAGE_FLIP_BYTE || damage == DAMAGE_FLIP_SEALED ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT); /* HDF5 cuts a file opened for writing to its own data: the seal with it */
+      if (damage == DAMAGE_FLIP_BYTE || damage == DAMAGE_FLIP_SEALED) {
         hid_t   d      = H5Dopen2(f, "/entries/mesh/state/solution", H5P_DEFAULT);
         haddr_t offset = H5Dget_offset(d);
         H5Dclose(d);
@@ -113,12 +128,13 @@ static PetscErrorCode Damaged(const char good[], const char bad[], Damage damage
         H5Ldelete(f, "/entries/particles", H5P_DEFAULT);
         H5Fclose(f);
       } else {
-        int   newer = 99;
+        int   newer = damage == DAMAGE_SCHEMA2 ? 2 : 99;
         hid_t a     = H5Aopen(f, "schema_version", H5P_DEFAULT);
         H5Awrite(a, H5T_NATIVE_INT, &newer);
         H5Aclose(a);
         H5Fclose(f);
       }
+      if (damage != DAMAGE_FLIP_SEALED && damage != DAMAGE_SCHEMA2) PetscCall(TestReseal(bad));
     }
   }
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
@@ -161,13 +177,19 @@ static PetscErrorCode Files(void)
   }
   PetscCall(ExpectFileRefusal(&s, "missing.h5", "snapshot file missing.h5 does not exist", "a missing file"));
   PetscCall(Damaged("good.h5", "truncated.h5", DAMAGE_TRUNCATE));
-  PetscCall(ExpectFileRefusal(&s, "truncated.h5", "truncated.h5 is not a readable HDF5 file", "a truncated file"));
+  PetscCall(ExpectFileRefusal(&s, "truncated.h5", "truncated.h5 is not a petsc-snapshot file of schema 3: it has no petsc-snapshot seal", "a truncated file (its seal cut off)"));
+  PetscCall(Damaged("good.h5", "sealflip.h5", DAMAGE_FLIP_SEALED));
+  PetscCall(ExpectFileRefusal(&s, "sealflip.h5", "sealflip.h5: whole-file checksum mismatch (its seal): the file is damaged; it is not read", "a flipped byte in a dataset: refused by the whole-file checksum"));
+  PetscCall(Damaged("good.h5", "badseal.h5", DAMAGE_FLIP_SEAL));
+  PetscCall(ExpectFileRefusal(&s, "badseal.h5", "badseal.h5: its petsc-snapshot seal (the whole-file checksum at its end) is damaged", "a flipped bit in the seal itself"));
+  PetscCall(Damaged("good.h5", "schema2.h5", DAMAGE_SCHEMA2));
+  PetscCall(ExpectFileRefusal(&s, "schema2.h5", "it has no petsc-snapshot seal (the whole-file checksum after its HDF5 data). It was written by an older petsc-snapshot (schema 2 or earlier: re-create the checkpoint with this version)", "a schema-2 file (no seal) is refused, saying why"));
   PetscCall(Damaged("good.h5", "flipped.h5", DAMAGE_FLIP_BYTE));
-  PetscCall(ExpectFileRefusal(&s, "flipped.h5", "dataset /entries/mesh/state/solution: checksum mismatch, the file is corrupt", "a flipped byte in a dataset"));
+  PetscCall(ExpectFileRefusal(&s, "flipped.h5", "dataset /entries/mesh/state/solution: checksum mismatch, the file is corrupt", "a flipped byte in a dataset, sealed again (damage before the seal): its dataset checksum"));
   PetscCall(Damaged("good.h5", "nogroup.h5", DAMAGE_DROP_GROUP));
   PetscCall(ExpectFileRefusal(&s, "nogroup.h5", "holds no DM named \"particles\"", "a missing group"));
   PetscCall(Damaged("good.h5", "newer.h5", DAMAGE_NEWER_SCHEMA));
-  PetscCall(ExpectFileRefusal(&s, "newer.h5", "has schema version 99, newer than the 2 this petsc-snapshot reads", "a newer schema version"));
+  PetscCall(ExpectFileRefusal(&s, "newer.h5", "has schema version 99, newer than the 3 this petsc-snapshot reads", "a newer schema version"));
   { /* a file from another program: an HDF5 file with a Vec in it */
     PetscViewer v;
     PetscCall(PetscViewerHDF5Open(PETSC_COMM_WORLD, "foreign.h5", FILE_MODE_WRITE, &v));

@@ -1,4 +1,5 @@
-static const char help[] = "Faults of the hdf5 type: corrupted files (-mode corrupt), a one-bit-flip sweep over a whole file (-mode sweep),\n"
+static const char help[] = "Faults of the hdf5 type: corrupted files (-mode corrupt), one-bit flips of a sealed file and behind its seal (-mode sweep:\n"
+                           "-flips 200 over the file, -header_flips 3 in each object header, -data_flips 120 in dataset values sealed again),\n"
                            "DM names with '/' (-mode names), empty swarms (-mode empty), a series written by two processes\n"
                            "(-mode series -phase 1|2), what a file holds (-mode info), failures on one rank and missing\n"
                            "directories (-mode failures), a full disk (-mode diskfull -dir D), a read-only directory (-mode readonly -dir D).\n";
@@ -11,8 +12,16 @@ static const char help[] = "Faults of the hdf5 type: corrupted files (-mode corr
 #include "heatutil.h"
 #include "swarmutil.h"
 #include "hdf5sim.h"
+#include "resealutil.h"
 
 static PetscMPIInt rank, size;
+
+/* object information with the address of its header (H5O_info1_t from HDF5 1.12 on) */
+#if H5_VERSION_GE(1, 12, 0)
+typedef H5O_info1_t TestObjectInfo;
+#else
+typedef H5O_info_t TestObjectInfo;
+#endif
 
 static PetscErrorCode SimCreate(Sim *s)
 {
@@ -98,13 +107,16 @@ static PetscErrorCode SetStringAttribute(const char file[], const char obj[], co
 {
   PetscFunctionBeginUser;
   if (rank == 0) {
-    hid_t f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), o = H5Oopen(f, obj, H5P_DEFAULT), a = H5Aopen(o, name, H5P_DEFAULT), t = H5Aget_type(a);
+    hid_t f, o, a, t;
+    PetscCall(TestUnseal(file)); /* HDF5 cuts a file it opens for writing to its own data */
+    f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), o = H5Oopen(f, obj, H5P_DEFAULT), a = H5Aopen(o, name, H5P_DEFAULT), t = H5Aget_type(a);
     PetscCheck(f >= 0 && o >= 0 && a >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "attribute %s of %s", name, obj);
     H5Awrite(a, t, value);
     H5Tclose(t);
     H5Aclose(a);
     H5Oclose(o);
     H5Fclose(f);
+    PetscCall(TestReseal(file)); /* damage behind the seal */
   }
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
@@ -114,12 +126,15 @@ static PetscErrorCode SetIntAttribute(const char file[], const char obj[], const
 {
   PetscFunctionBeginUser;
   if (rank == 0) {
-    hid_t f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), o = H5Oopen(f, obj, H5P_DEFAULT), a = H5Aopen(o, name, H5P_DEFAULT);
+    hid_t f, o, a;
+    PetscCall(TestUnseal(file));
+    f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), o = H5Oopen(f, obj, H5P_DEFAULT), a = H5Aopen(o, name, H5P_DEFAULT);
     PetscCheck(f >= 0 && o >= 0 && a >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "attribute %s of %s", name, obj);
     H5Awrite(a, H5T_NATIVE_INT, &value);
     H5Aclose(a);
     H5Oclose(o);
     H5Fclose(f);
+    PetscCall(TestReseal(file));
   }
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
@@ -150,15 +165,29 @@ static PetscErrorCode Corrupt(void)
   PetscFunctionBeginUser;
   PetscCall(SimWithFile("good.h5", &s, NULL));
   PetscCall(DataOffset("good.h5", solution, &off));
+  /* issue 21, item 8: one bit of the object header of a small dataset (a SEGV inside HDF5 before the seal): refused
+     before HDF5 parses the file. The damaged files below (a) to (c), lastrank, ptype and schema1 are sealed again:
+     damage from before the seal, refused by the checks behind it. */
+  PetscCall(CopyFile("good.h5", "header.h5"));
+  if (rank == 0) {
+    hid_t       f = H5Fopen("header.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    TestObjectInfo info;
+    PetscCheck(f >= 0 && H5Oget_info_by_name1(f, "/entries/mesh/state/counters#version", &info, H5P_DEFAULT) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "object header");
+    H5Fclose(f);
+    PetscCall(FlipBits("header.h5", (long)info.addr + 5, 0x10));
+  }
+  PetscCall(ExpectFileRefusal(&s, "header.h5", "header.h5: whole-file checksum mismatch (its seal): the file is damaged; it is not read", "a bit flipped in the object header of a dataset is refused before HDF5 reads the file"));
   /* (a) one bit of one value */
   PetscCall(CopyFile("good.h5", "flip1.h5"));
   if (rank == 0) PetscCall(FlipBits("flip1.h5", off + 8 * 3 + 2, 0x01));
+  if (rank == 0) PetscCall(TestReseal("flip1.h5"));
   PetscCall(ExpectFileRefusal(&s, "flip1.h5", "dataset /entries/mesh/state/solution: checksum mismatch", "(a) one bit flipped in a value is refused"));
   /* (b) the same bit (the sign) flipped in two words: two values negated, which FNV-1a over words did not see */
   PetscCall(CopyFile("good.h5", "flip2.h5"));
   if (rank == 0) {
     PetscCall(FlipBits("flip2.h5", off + 8 * 1 + 7, 0x80));
     PetscCall(FlipBits("flip2.h5", off + 8 * 4 + 7, 0x80));
+    PetscCall(TestReseal("flip2.h5"));
   }
   PetscCall(ExpectFileRefusal(&s, "flip2.h5", "dataset /entries/mesh/state/solution: checksum mismatch", "(b) the same bit flipped in two words of a dataset is refused"));
   /* (c) two aligned 8-byte words swapped (two different values) */
@@ -174,6 +203,7 @@ static PetscErrorCode Corrupt(void)
     PetscCheck(j < 30, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no two different values to swap");
     PetscCall(WriteBytes("swap.h5", off + 8 * 2, b, 8));
     PetscCall(WriteBytes("swap.h5", off + 8 * j, a, 8));
+    PetscCall(TestReseal("swap.h5"));
   }
   PetscCall(ExpectFileRefusal(&s, "swap.h5", "dataset /entries/mesh/state/solution: checksum mismatch", "(c) two aligned words of a dataset swapped is refused"));
   /* rows of the last rank only: its check fails, the others' pass, and still every rank refuses */
@@ -187,6 +217,7 @@ static PetscErrorCode Corrupt(void)
     H5Dclose(d);
     H5Fclose(f);
     PetscCall(FlipBits("lastrank.h5", off + 8 * (long)before + 3, 0x04));
+    PetscCall(TestReseal("lastrank.h5"));
   }
   PetscCall(ExpectFileRefusal(&s, "lastrank.h5", "checksum mismatch", "a flipped bit in the last rank's rows only is refused on every rank"));
   /* issue 10, item 1: a one-bit change of a petsc_type attribute ("INT" -> "INU") */
@@ -212,7 +243,7 @@ static PetscErrorCode Corrupt(void)
     PetscCall(CopyFile("flip2.h5", "moved.h5"));
     TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, s.heat.dm), "checksum mismatch", "a file replaced by a damaged one between capture and restore is refused");
     PetscCall(CopyFile(__FILE__, "moved.h5"));
-    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, s.heat.dm), "moved.h5 is not a readable HDF5 file", "a file replaced by a text file between capture and restore is refused");
+    TestExpectError(PETSC_COMM_WORLD, PetscSnapshotRestore(snap, s.heat.dm), "moved.h5 is not a petsc-snapshot file: it has no petsc-snapshot seal and is not a readable HDF5 file", "a file replaced by a text file between capture and restore is refused");
     PetscCall(CopyEqual(&s, &before, &eq));
     PetscCall(TestCheck(PETSC_COMM_WORLD, eq, "after the three refusals the simulation is untouched"));
     PetscCall(CopyFree(&before));
@@ -260,90 +291,178 @@ static PetscErrorCode SameAsCopy(Sim *s, Copy *c, PetscBool *equal)
   PetscFunctionReturn(0);
 }
 
-/* ---- -mode sweep: one bit flipped at each of -flips positions spread over the whole file; each restore is refused on
-   every rank with the state untouched, or restores the captured state bitwise. */
+/* ---- -mode sweep: single bits flipped in a sealed file (a sample spread over the whole file, and a sample of every
+   object header: datasets, groups, the root), each refused before HDF5 parses the file, on every rank, with the state
+   untouched, by the restore and by PetscSnapshotHDF5Verify() (what petscsnapshot-info --verify runs) alike; and bits
+   flipped in the values of every /entries dataset with the file sealed again (damage from before the seal): refused by
+   the dataset checksums or restoring the captured state bitwise, never a silent corruption. */
+#define SWEEP_MAX_RANGES 1024
+typedef struct {
+  long start[SWEEP_MAX_RANGES], len[SWEEP_MAX_RANGES];
+  int  n, datasets;
+} Ranges;
+
+/* every object's header, and (datasets of /entries) its values' extent in the file */
+static herr_t AddObject(hid_t root, const char *name, const TestObjectInfo *info, void *data)
+{
+  Ranges *r = (Ranges *)data;
+  if (r->n >= SWEEP_MAX_RANGES) return 0;
+  if (!r->datasets) {
+    r->start[r->n] = (long)info->addr;
+    r->len[r->n++] = info->hdr.space.total > 0 ? (long)info->hdr.space.total : 16;
+  } else if (info->type == H5O_TYPE_DATASET && !strncmp(name, "entries/", 8)) {
+    hid_t   d      = H5Dopen2(root, name, H5P_DEFAULT);
+    haddr_t offset = d >= 0 ? H5Dget_offset(d) : HADDR_UNDEF;
+    hsize_t bytes  = d >= 0 ? H5Dget_storage_size(d) : 0;
+    if (offset != HADDR_UNDEF && bytes > 0) {
+      r->start[r->n] = (long)offset;
+      r->len[r->n++] = (long)bytes;
+    }
+    if (d >= 0) H5Dclose(d);
+  }
+  return 0;
+}
+
+/* rank 0: the object headers (datasets 0) or the /entries datasets' values (datasets 1) of file */
+static PetscErrorCode FindRanges(const char file[], int datasets, Ranges *r)
+{
+  PetscFunctionBeginUser;
+  r->n        = 0;
+  r->datasets = datasets;
+  if (rank == 0) {
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    PetscCheck(f >= 0 && H5Ovisit1(f, H5_INDEX_NAME, H5_ITER_INC, AddObject, r) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "visit %s", file);
+    H5Fclose(f);
+  }
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  PetscInt flips, refused, bySeal, identical, silent, damaged, incoherent, disagree;
+} SweepCount;
+
+/* One flip of bit mask at byte at of a copy of the good file (bytes of it), sealed again if reseal; restore and verify. */
+static PetscErrorCode FlipOne(Sim *s, Copy *file, Copy *live, PetscSnapshot mem, PetscSnapshot bad, const unsigned char *good, long bytes, long at, unsigned char mask, PetscBool reseal, PetscBool verbose, SweepCount *c)
+{
+  PetscErrorCode ierr, vierr;
+  int            failed[4];
+  PetscBool      eq, seal = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (rank == 0) {
+    FILE *f = fopen("sweep-bad.h5", "wb");
+    PetscCheck(f && fwrite(good, 1, (size_t)bytes, f) == (size_t)bytes && !fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "write sweep-bad.h5");
+    PetscCall(FlipBits("sweep-bad.h5", at, mask));
+    if (reseal) PetscCall(TestReseal("sweep-bad.h5"));
+  }
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr  = PetscSnapshotRestore(bad, s->heat.dm);
+  vierr = PetscSnapshotHDF5Verify(bad);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) {
+    const char      *text;
+    ExampleErrorText msg = NULL;
+    PetscCall(PetscErrorMessage(ierr, &text, &msg));
+    seal = (PetscBool)(msg && (strstr(msg, "whole-file checksum") || strstr(msg, "seal")));
+    if (verbose) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  byte %ld bit 0x%02x: %s\n", at, (unsigned)mask, msg ? msg : text));
+  }
+  failed[0] = ierr ? 1 : 0;
+  failed[1] = -failed[0];
+  failed[2] = (ierr ? 1 : 0) != (vierr ? 1 : 0);
+  failed[3] = seal ? 1 : 0;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, failed, 4, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
+  c->flips++;
+  if (failed[0] != -failed[1]) c->incoherent++; /* refused on some ranks only */
+  if (failed[2]) c->disagree++;
+  if (failed[0]) {
+    c->refused++;
+    if (failed[3]) c->bySeal++;
+    PetscCall(SameAsCopy(s, live, &eq));
+    if (!eq) c->damaged++;
+  } else {
+    PetscCall(SameAsCopy(s, file, &eq));
+    if (eq) c->identical++;
+    else {
+      c->silent++;
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "  silent corruption: bit 0x%02x of byte %ld\n", (unsigned)mask, at));
+    }
+  }
+  if (!failed[0] || !eq) PetscCall(PetscSnapshotRestore(mem, s->heat.dm));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Sweep(void)
 {
-  Sim           s;
-  Copy          file, live;
-  PetscSnapshot mem, bad;
-  PetscInt      flips = 1000, refused = 0, identical = 0, silent = 0, damaged = 0, incoherent = 0;
-  long          bytes = 0, at = 0;
-  unsigned long seed  = 12345;
-  int           fd    = -1;
-  PetscBool     verbose = PETSC_FALSE;
-  unsigned char orig = 0, flipped, mask = 0;
+  Sim            s;
+  Copy           file, live;
+  PetscSnapshot  mem, bad;
+  PetscInt       flips = 200, headerFlips = 3, dataFlips = 120;
+  SweepCount     sealed = {0}, behind = {0};
+  long           bytes  = 0;
+  unsigned long  seed   = 12345;
+  PetscBool      verbose = PETSC_FALSE;
+  unsigned char *good    = NULL;
+  Ranges        *headers, *values;
+  int            nh = 0, nv = 0;
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-flips", &flips, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-header_flips", &headerFlips, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-data_flips", &dataFlips, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-verbose", &verbose, NULL));
   PetscCall(SimWithFile("sweep-good.h5", &s, &file));
   PetscCall(CopyGet(&s, &live));
   PetscCall(PetscSnapshotCreate(PETSC_COMM_WORLD, &mem)); /* puts the live state back after a successful restore */
   PetscCall(PetscSnapshotCapture(mem, s.heat.dm));
-  PetscCall(CopyFile("sweep-good.h5", "sweep-bad.h5"));
+  PetscCall(PetscNew(&headers));
+  PetscCall(PetscNew(&values));
+  PetscCall(FindRanges("sweep-good.h5", 0, headers));
+  PetscCall(FindRanges("sweep-good.h5", 1, values));
+  nh = headers->n;
+  nv = values->n;
+  PetscCallMPI(MPI_Bcast(&nh, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(&nv, 1, MPI_INT, 0, PETSC_COMM_WORLD));
   if (rank == 0) {
     FILE *f = fopen("sweep-good.h5", "rb");
     PetscCheck(f && !fseek(f, 0, SEEK_END), PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "size");
     bytes = ftell(f);
+    PetscCall(PetscMalloc1(bytes, &good));
+    PetscCheck(!fseek(f, 0, SEEK_SET) && fread(good, 1, (size_t)bytes, f) == (size_t)bytes, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "read");
     fclose(f);
   }
   PetscCallMPI(MPI_Bcast(&bytes, 1, MPI_LONG, 0, PETSC_COMM_WORLD));
   PetscCall(HDF5Snapshot("sweep-bad.h5", &bad));
-  if (rank == 0) {
-    fd = open("sweep-bad.h5", O_RDWR);
-    PetscCheck(fd >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "open sweep-bad.h5");
+  /* the positions are drawn on rank 0 and broadcast: every rank flips nothing, restores alike */
+#define SWEEP_FLIP(range_start, range_len, i, n, reseal, count) \
+  do { \
+    long          at_   = 0; \
+    unsigned char mask_ = 0; \
+    if (rank == 0) { \
+      long stride_ = (range_len) / (n) > 0 ? (range_len) / (n) : 1; \
+      seed         = seed * 6364136223846793005UL + 1442695040888963407UL; \
+      at_          = (range_start) + (long)((i) * (range_len) / (n)) + (long)((seed >> 33) % (unsigned long)stride_); \
+      if (at_ >= (range_start) + (range_len)) at_ = (range_start) + (range_len) - 1; \
+      mask_ = (unsigned char)(1u << ((seed >> 20) & 7)); \
+    } \
+    PetscCall(FlipOne(&s, &file, &live, mem, bad, good, bytes, at_, mask_, reseal, verbose, count)); \
+  } while (0)
+  for (PetscInt i = 0; i < flips; i++) SWEEP_FLIP(0L, bytes, i, flips, PETSC_FALSE, &sealed); /* the whole file, seal included */
+  for (int h = 0; h < nh; h++)
+    for (PetscInt i = 0; i < headerFlips; i++) SWEEP_FLIP(rank == 0 ? headers->start[h] : 0, rank == 0 ? headers->len[h] : 1, i, headerFlips, PETSC_FALSE, &sealed);
+  for (PetscInt i = 0; i < dataFlips && nv > 0; i++) {
+    int k = (int)(i % nv);
+    SWEEP_FLIP(rank == 0 ? values->start[k] : 0, rank == 0 ? values->len[k] : 1, i / nv, (dataFlips + nv - 1) / nv, PETSC_TRUE, &behind);
   }
-  for (PetscInt i = 0; i < flips; i++) {
-    long           stride = bytes / flips;
-    PetscErrorCode ierr;
-    int            failed[2];
-    PetscBool      eq;
-
-    if (rank == 0) { /* undo the previous flip, make this one */
-      if (i > 0) PetscCheck(pwrite(fd, &orig, 1, at) == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "pwrite");
-      seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-      at   = (long)(i * bytes / flips) + (long)((seed >> 33) % (unsigned long)(stride > 0 ? stride : 1)); /* one per stride of the file */
-      mask = (unsigned char)(1u << ((seed >> 20) & 7));
-      PetscCheck(pread(fd, &orig, 1, at) == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "pread");
-      flipped = (unsigned char)(orig ^ mask);
-      PetscCheck(pwrite(fd, &flipped, 1, at) == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "pwrite");
-    }
-    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-    ierr = PetscSnapshotRestore(bad, s.heat.dm);
-    PetscCall(PetscPopErrorHandler());
-    if (ierr && verbose) {
-      const char *text;
-      ExampleErrorText msg = NULL;
-      PetscCall(PetscErrorMessage(ierr, &text, &msg));
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  byte %ld bit 0x%02x: %s\n", at, (unsigned)mask, msg ? msg : text));
-    }
-    failed[0] = ierr ? 1 : 0;
-    failed[1] = -failed[0];
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, failed, 2, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
-    if (failed[0] != -failed[1]) incoherent++; /* refused on some ranks only */
-    if (failed[0]) {
-      refused++;
-      PetscCall(SameAsCopy(&s, &live, &eq));
-      if (!eq) damaged++;
-    } else {
-      PetscCall(SameAsCopy(&s, &file, &eq));
-      if (eq) identical++;
-      else {
-        silent++;
-        PetscCall(PetscPrintf(PETSC_COMM_SELF, "  silent corruption: bit 0x%02x of byte %ld\n", (unsigned)mask, at));
-      }
-    }
-    if (!failed[0] || !eq) PetscCall(PetscSnapshotRestore(mem, s.heat.dm));
-  }
-  if (rank == 0) {
-    PetscCheck(pwrite(fd, &orig, 1, at) == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "pwrite");
-    close(fd);
-  }
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "sweep: %" PetscInt_FMT " single-bit flips over a %ld-byte file on %d ranks: %" PetscInt_FMT " refused, %" PetscInt_FMT " restored bit-identical, %" PetscInt_FMT " silent corruptions, %" PetscInt_FMT " refusals that changed the state, %" PetscInt_FMT " refused on some ranks only, 0 hangs\n", flips, bytes, size, refused, identical, silent, damaged, incoherent));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(flips >= 1000 && refused + identical == flips && silent == 0 && damaged == 0 && incoherent == 0), "sweep: every flip is refused on every rank (nothing written) or restores bit-identical values"));
-  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(refused > 0 && identical > 0), "sweep: the sample reached both checked and unused bytes"));
+#undef SWEEP_FLIP
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "sweep of the sealed file: %" PetscInt_FMT " single-bit flips over a %ld-byte file on %d ranks (%" PetscInt_FMT " spread over the file, %" PetscInt_FMT " in the headers of its %d objects): %" PetscInt_FMT " refused (%" PetscInt_FMT " by the whole-file checksum), %" PetscInt_FMT " verified as intact by PetscSnapshotHDF5Verify or refused by it alone\n", sealed.flips, bytes, size, flips, sealed.flips - flips, nh, sealed.refused, sealed.bySeal, sealed.disagree));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "sweep: %" PetscInt_FMT " single-bit flips in all, %" PetscInt_FMT " of them in the values of the %d datasets of /entries with the file sealed again: %" PetscInt_FMT " refused, %" PetscInt_FMT " restored bit-identical, %" PetscInt_FMT " silent corruptions, %" PetscInt_FMT " refusals that changed the state, %" PetscInt_FMT " refused on some ranks only, %" PetscInt_FMT " verdicts of the restore and of PetscSnapshotHDF5Verify that differ, 0 crashes, 0 hangs\n", sealed.flips + behind.flips, behind.flips, nv, sealed.refused + behind.refused, behind.identical, sealed.silent + behind.silent, sealed.damaged + behind.damaged, sealed.incoherent + behind.incoherent, sealed.disagree + behind.disagree));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(nh >= 10 && sealed.flips >= flips + 3 * nh && sealed.refused == sealed.flips && sealed.bySeal == sealed.flips && sealed.damaged == 0 && sealed.incoherent == 0 && sealed.disagree == 0), "sweep: every flip of the sealed file, in every object header too, is refused by the whole-file checksum, on every rank, nothing written, and PetscSnapshotHDF5Verify refuses it too"));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(nv >= 5 && behind.refused + behind.identical == behind.flips && behind.silent == 0 && behind.damaged == 0 && behind.incoherent == 0 && behind.disagree == 0), "sweep: every flip in the values of a dataset sealed again is refused (its dataset checksum) on every rank with nothing written, or restores bit-identical values"));
+  PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(behind.refused > 0), "sweep: the flips behind the seal reached checked bytes"));
+  PetscCall(PetscFree(good));
+  PetscCall(PetscFree(headers));
+  PetscCall(PetscFree(values));
   PetscCall(CopyFree(&file));
   PetscCall(CopyFree(&live));
   PetscCall(PetscSnapshotDestroy(&mem));

@@ -5,7 +5,8 @@ static const char help[] = "Restarts for every writer x reader rank count and pa
                            "the mesh from the file, restores, compares bitwise, checks particle placement and steps on; at N = M\n"
                            "also restores into a mesh it builds with the writer's partitioner (the continued run must equal the\n"
                            "writer's bitwise) and into one built with the other partitioner (refused, or exact). -sparse (write):\n"
-                           "only the particles of one corner are kept, so that most reader ranks receive none.\n";
+                           "only the particles of one corner are kept, so that most reader ranks receive none. -writers a,b,... (read):\n"
+                           "the files of these writer counts only.\n";
 
 #include <petscsf.h>
 #include "heatutil.h"
@@ -282,10 +283,16 @@ static PetscErrorCode ReadOne(PetscMPIInt writers)
   PetscFunctionReturn(0);
 }
 
+/* the files written on 1 to 4 ranks, or those of -writers a,b,... */
 static PetscErrorCode Read(void)
 {
+  PetscInt  writers[4] = {1, 2, 3, 4}, n = 4;
+  PetscBool set;
+
   PetscFunctionBeginUser;
-  for (PetscMPIInt writers = 1; writers <= 4; writers++) PetscCall(ReadOne(writers));
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-writers", writers, &n, &set));
+  if (!set) n = 4;
+  for (PetscInt i = 0; i < n; i++) PetscCall(ReadOne((PetscMPIInt)writers[i]));
   PetscFunctionReturn(0);
 }
 

@@ -6,6 +6,7 @@ static const char help[] = "The /topologies part of an hdf5 snapshot (PETSc's ow
 #include "testutil.h"
 #include "hdf5sim.h"
 #include <hdf5.h>
+#include "resealutil.h"
 
 typedef struct {
   char          name[PETSC_MAX_PATH_LEN];
@@ -42,7 +43,8 @@ static herr_t Pick(hid_t group, const char *name, const H5L_info_t *info, void *
   return 0;
 }
 
-/* Copy src to dst with one bit flipped in the middle of the largest /topologies dataset (rank 0). */
+/* Copy src to dst with one bit flipped in the middle of the largest /topologies dataset (rank 0), sealed again: the
+   whole-file seal would refuse it first (test_hdf5, test_hdf5_faults); here the /topologies checksum behind it must. */
 static PetscErrorCode Damage(const char src[], const char dst[], char which[], size_t len)
 {
   PetscMPIInt rank;
@@ -78,6 +80,7 @@ static PetscErrorCode Damage(const char src[], const char dst[], char which[], s
       out = fopen(dst, "wb");
       ok  = out && fwrite(bytes, 1, (size_t)size, out) == (size_t)size;
       if (out) fclose(out);
+      ok = ok && PetscSnapshotUnsealFile(dst) >= 0 && PetscSnapshotSealFile(dst) == 0; /* damage behind the whole-file seal */
       snprintf(which, len, "%s", t.name);
     }
     free(bytes);

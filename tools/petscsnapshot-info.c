@@ -1,7 +1,8 @@
 static const char help[] = "petscsnapshot-info: what a petsc-snapshot HDF5 file holds, and whether it is intact.\n"
                            "Usage: petscsnapshot-info [--verify] [--json] <file.h5>\n"
-                           "  --verify  read every dataset and check the checksum of every writer rank's rows, and the checksum of\n"
-                           "            /topologies, both here and through the library as a restore does (PetscSnapshotHDF5Verify);\n"
+                           "  --verify  check the whole file against its seal, read every dataset and check the checksum of every\n"
+                           "            writer rank's rows, and the checksum of /topologies, both here and through the library as a\n"
+                           "            restore does (PetscSnapshotHDF5Verify);\n"
                            "            exit 1 if anything is wrong\n"
                            "  --json    the same as one JSON object (for scripts)\n"
                            "Exit status: 0 a petsc-snapshot file (intact, with --verify); 1 damaged, foreign or unreadable; 2 usage.\n";
@@ -12,6 +13,7 @@ static const char help[] = "petscsnapshot-info: what a petsc-snapshot HDF5 file 
 #include <petscsnapshot.h>
 #include <hdf5.h>
 #include "../src/storage/hdf5/topologychecksum.h"
+#include "../src/storage/hdf5/seal.h"
 #include "compat.h" /* HDF5 version differences */
 #include <string.h>
 #include <xxhash.h>
@@ -179,13 +181,32 @@ static int Topologies(hid_t root)
   return count;
 }
 
-/* --verify, here: every dataset's rows of every writer rank, and /topologies, against their checksums */
-static void VerifyHere(hid_t root)
+/* --verify, here: the whole file against its seal, every dataset's rows of every writer rank, and /topologies, against
+   their checksums */
+static void VerifyHere(hid_t root, const char *path)
 {
-  int schema = 0;
+  int      schema = 0;
+  uint64_t covered = 0;
 
-  if (!ReadAttr(root, "schema_version", H5T_NATIVE_INT, 1, &schema) || schema != 2) {
-    Problem(schema == 1 ? "schema version 1 (FNV-1a checksums miss paired bit flips): re-create the checkpoint" : "no schema version 2");
+  switch (PetscSnapshotSealCheck(path, &covered)) {
+  case PETSCSNAPSHOT_SEAL_OK:
+    verifyGood++;
+    if (!json) printf("  ok   the whole file (its seal: one XXH3-64 over %llu bytes)\n", (unsigned long long)covered);
+    break;
+  case PETSCSNAPSHOT_SEAL_NONE:
+    Problem("no seal (whole-file checksum) at the end of the file");
+    break;
+  case PETSCSNAPSHOT_SEAL_DAMAGED:
+    Problem("the seal (whole-file checksum) at the end of the file is damaged");
+    break;
+  case PETSCSNAPSHOT_SEAL_MISMATCH:
+    Problem("whole-file checksum mismatch (its seal)");
+    break;
+  default:
+    Problem("the file cannot be read to verify its seal");
+  }
+  if (!ReadAttr(root, "schema_version", H5T_NATIVE_INT, 1, &schema) || schema != 3) {
+    Problem(schema == 1 ? "schema version 1 (FNV-1a checksums miss paired bit flips): re-create the checkpoint" : "no schema version 3");
     return;
   }
   if (!ReadAttr(root, "comm_size", H5T_NATIVE_INT, 1, &writers) || writers < 1 || writers > (1 << 24)) {
@@ -223,7 +244,7 @@ static const char *Explain(const char *name, int entry)
     {"library_version", "petsc-snapshot version that wrote the file"},
     {"petsc_version", "PETSc that wrote the file"},
     {"petsc_version_git", "PETSc that wrote the file (git tag)"},
-    {"schema_version", "layout version of /entries (2: XXH3-64 checksums)"},
+    {"schema_version", "layout version of the file (3: sealed by a whole-file XXH3-64 after the HDF5 data; XXH3-64 per dataset)"},
     {"topologies_checksum", "XXH3-64 over the whole /topologies tree (hexadecimal)"},
     {"ts_dt", "the TS's time step at capture"},
     {"ts_step", "the TS's step number at capture"},
@@ -438,8 +459,8 @@ int main(int argc, char **argv)
   }
   if (json) printf("]");
   if (verify) {
-    if (!json) printf("verify (every dataset, every writer rank's rows, /topologies):\n");
-    VerifyHere(root);
+    if (!json) printf("verify (the whole file, every dataset, every writer rank's rows, /topologies):\n");
+    VerifyHere(root, path);
     if (strcmp(libraryVerdict, "ok")) {
       char text2[4200];
       snprintf(text2, sizeof(text2), "the library refuses the file as a restore would: %s", libraryVerdict);

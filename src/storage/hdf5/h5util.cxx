@@ -59,6 +59,42 @@ std::string UnescapeName(const std::string &link)
   return out;
 }
 
+/* An options database of our own, empty: objects the snapshot creates for itself read no option of the application's
+   (PETSc's global -viewer_*, -dm_* and -vec_* options). Created on first use, destroyed by PetscFinalize(). */
+static PetscOptions isolated = nullptr;
+
+static PetscErrorCode DestroyIsolatedOptions(void)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsDestroy(&isolated));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode IsolateOptions(PetscObject obj)
+{
+  PetscFunctionBegin;
+  if (!isolated) {
+    PetscCall(PetscOptionsCreate(&isolated));
+    PetscCall(PetscRegisterFinalize(DestroyIsolatedOptions));
+  }
+  PetscCall(PetscObjectSetOptions(obj, isolated));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Not PetscViewerHDF5Open(): it calls PetscViewerSetFromOptions(), by which the application's -viewer_type binary made
+   the snapshot's viewer a binary one and -viewer_hdf5_sp_output wrote /topologies in single precision; and PETSc's
+   DMPlex routines read -dm_plex_view_hdf5_* from the viewer's options. The viewer reads none (IsolateOptions()). */
+PetscErrorCode OpenViewer(MPI_Comm comm, const char file[], PetscFileMode mode, PetscViewer *viewer)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscViewerCreate(comm, viewer));
+  PetscCall(IsolateOptions((PetscObject)*viewer));
+  PetscCall(PetscViewerSetType(*viewer, PETSCVIEWERHDF5));
+  PetscCall(PetscViewerFileSetMode(*viewer, mode));
+  PetscCall(PetscViewerFileSetName(*viewer, file));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 H5Quiet::H5Quiet()
 {
   (void)H5Eget_auto2(H5E_DEFAULT, &func_, &data_);

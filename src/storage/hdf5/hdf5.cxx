@@ -2,15 +2,16 @@
 
    Data are staged in the memory type's slots: a capture fills them, endcapture writes the file (to a temporary name,
    renamed into place when complete) and frees them; a restore first loads and verifies the whole file into them
-   (format, schema version, rank count, every checksum), so that a bad file is refused before anything is checked or
-   written. Layout of a file (docs/file-format.md):
+   (its seal first, then format, schema version, rank count, every checksum), so that a bad file is refused before
+   anything is checked or written. Layout of a file (docs/file-format.md):
 
      /                       attributes: format, schema_version, library_version, petsc_version, comm_size, created,
                              captures, and ts_time/ts_step/ts_dt when a TS is part of the snapshot
      /entries/<DM name>      group, attributes dm_type, comm_size, captures
      /entries/<DM name>/<array name>   dataset [items on all ranks, bs] of the array's type (STRUCT: bytes), in rank
                              order; attributes kind, petsc_type, bs, global_items, counts[comm_size],
-                             checksums[comm_size] (XXH3-64 of each rank's bytes; schema 2)
+                             checksums[comm_size] (XXH3-64 of each rank's bytes)
+     the last 40 bytes       the seal (schema 3): XXH3-64 of every byte before it (seal.h)
 */
 #include "hdf5impl.hpp"
 #include "plexio.hpp"
@@ -166,7 +167,12 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo_HDF5(PetscSnapshot snap, PetscMPIInt
 PetscErrorCode PetscSnapshotHDF5Verify_HDF5(PetscSnapshot snap)
 {
   PetscFunctionBegin;
-  PetscCall(PetscSnapshotBeginRestore_HDF5(snap));
+  Data(snap)->verifyAgain = true; /* the whole-file checksum too, even if this process verified the file before */
+  {
+    PetscErrorCode ierr = PetscSnapshotBeginRestore_HDF5(snap);
+    Data(snap)->verifyAgain = false;
+    PetscCall(ierr);
+  }
   PetscCall(PetscSnapshotEndRestore_HDF5(snap));
   PetscCall(VerifyTopologies(PetscObjectComm((PetscObject)snap), Data(snap)->lastFile, "PetscSnapshotHDF5Verify", true));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -305,9 +311,11 @@ PetscErrorCode PetscSnapshotHDF5SetDurable_HDF5(PetscSnapshot snap, PetscBool du
    Notes:
    A file holds the `DM`s of one `PetscSnapshotCapture()` call (the `DM`, its sub-`DM`s and everything declared on it);
    to checkpoint several `DM`s together, declare them on one with `PetscSnapshotDMAddState()`. The file is written to a
-   temporary name and renamed into place when complete, so a failure never destroys the previous file; every dataset
-   carries a checksum per rank, verified before anything is restored, as are the format, the schema version and the
-   number of ranks. A file restores on another number of ranks too: each `DMPLEX` is also written in PETSc's own
+   temporary name and renamed into place when complete, so a failure never destroys the previous file. The complete
+   file is sealed with a checksum of all its bytes, which rank 0 verifies before HDF5 reads anything of it (a damaged
+   file is refused, whatever part of it is damaged); every dataset also carries a checksum per rank, verified before
+   anything is restored, as are the format, the schema version and the number of ranks. The snapshot's own HDF5
+   viewers read no option of the application (`-viewer_type`, `-viewer_hdf5_sp_output`, ... change nothing). A file restores on another number of ranks too: each `DMPLEX` is also written in PETSc's own
    DMPlex HDF5 layout; load it with `PetscSnapshotHDF5LoadDM()`, build the rest on it, and restore (particles are sent
    to the ranks owning their cells). See docs/file-format.md.
 
@@ -524,9 +532,10 @@ PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot snap, const char name[], DM
                     restores on another number of ranks through `PetscSnapshotHDF5LoadDM()`
 
   Notes:
-  Only the file's metadata are read; its datasets are not verified (`PetscSnapshotRestore()` does that, as does
-  `petscsnapshot-info --verify`). A missing file, a file that is not a petsc-snapshot file, or one with another schema
-  version is refused on every rank, as by `PetscSnapshotRestore()`. A typical restart decides from `writers` and
+  The file's seal (a checksum of all its bytes) is verified on rank 0, then only its metadata are read; its datasets'
+  own checksums are not verified (`PetscSnapshotRestore()` does that, as does `petscsnapshot-info --verify`). A
+  missing or damaged file, a file that is not a petsc-snapshot file, or one with another schema version is refused on
+  every rank, as by `PetscSnapshotRestore()`. A typical restart decides from `writers` and
   `canRedistribute` whether to build its mesh itself (same rank count) or to load it with `PetscSnapshotHDF5LoadDM()`.
 
   Level: intermediate
@@ -544,8 +553,9 @@ PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot snap, PetscMPIInt *wri
 
 /*@
   PetscSnapshotHDF5Verify - Reads the whole snapshot file as a restore does and checks everything a restore checks,
-  without restoring anything: format, schema version, every dataset's attributes, shape and the checksum of every
-  writer rank's rows, and the checksum of its `/topologies` (PETSc's DMPlex layout)
+  without restoring anything: the seal (a checksum of all its bytes), format, schema version, every dataset's
+  attributes, shape and the checksum of every writer rank's rows, and the checksum of its `/topologies` (PETSc's DMPlex
+  layout)
 
   Collective
 

@@ -6,7 +6,8 @@
      mapping.cxx restore of large datasets straight from the page cache (mapped, verified in place)
      load.cxx    restore: open, verify and stage a file; the file kept open for a restore at another rank count
      hdf5.cxx    the type: options, view, destroy, creation, public PetscSnapshotHDF5*() functions
-     plexio.cxx  DMPlex data in PETSc's own HDF5 layout */
+     plexio.cxx  DMPlex data in PETSc's own HDF5 layout
+     filecheck.cxx the whole-file seal (seal.h): appended at capture, verified before HDF5 parses a file */
 #ifndef PETSCSNAPSHOT_HDF5IMPL_HPP
 #define PETSCSNAPSHOT_HDF5IMPL_HPP
 
@@ -22,8 +23,9 @@
 namespace petscsnapshot::hdf5
 {
 
-/* 2: XXH3-64 checksums. Schema 1 (FNV-1a) files are refused: that checksum missed paired bit flips. */
-inline constexpr int schemaVersion = 2;
+/* 3: the whole file sealed (seal.h). 2: XXH3-64 checksums per dataset. Schema 1 (FNV-1a) files are refused: that
+   checksum missed paired bit flips; schema 2 files have no seal, and are refused before HDF5 parses them. */
+inline constexpr int schemaVersion = 3;
 inline constexpr char formatName[] = "petsc-snapshot";
 
 /* Bytes copied or read, then checksummed, at a time: the block is still in cache when XXH3 reads it (1 MB took the
@@ -45,6 +47,7 @@ struct HDF5Data {
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   PetscBool   durable   = PETSC_TRUE; /* fsync the file and its directory before a capture returns (-snapshot_hdf5_durable) */
   std::string lastFile;          /* the last file written or loaded */
+  bool        verifyAgain = false; /* PetscSnapshotHDF5Verify(): verify the seal even if this process verified the file */
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
   petscsnapshot::plexio::SectionCache sections; /* loaded by a restore's checks, for its restore (plexio.hpp) */
   /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */
@@ -105,6 +108,10 @@ private:
   void       *data_ = nullptr;
 };
 
+/* Objects the snapshot creates for itself get an empty options database of their own: no application option reaches
+   them. OpenViewer(): PETSc's HDF5 viewer, so isolated (not PetscViewerHDF5Open(), which reads the -viewer_* options). */
+PetscErrorCode IsolateOptions(PetscObject obj);
+PetscErrorCode OpenViewer(MPI_Comm comm, const char file[], PetscFileMode mode, PetscViewer *viewer);
 uint64_t       Checksum(const void *data, size_t bytes);
 std::string    EscapeName(const std::string &name);
 std::string    UnescapeName(const std::string &link);
@@ -123,6 +130,16 @@ PetscErrorCode SealTopologies(MPI_Comm comm, const std::string &file);
 uint64_t StableFileToken(const std::string &file);
 /* again: verify even if this process verified the same, unchanged file last (else that verification stands) */
 PetscErrorCode VerifyTopologies(MPI_Comm comm, const std::string &file, const char caller[], bool again = false);
+
+/* filecheck.cxx: the whole-file seal (seal.h). SealFile(): rank 0 appends it to the complete file. VerifySeal(): rank 0
+   verifies it (unless this process verified the same, unchanged file last and not again) and tells every rank which
+   file it verified; a rank then opens the file only if sealed->Is() it. Collective. */
+struct SealedFile {
+  int64_t id[4] = {0, 0, 0, 0};
+  bool    Is(const std::string &file) const;
+};
+PetscErrorCode SealFile(MPI_Comm comm, const std::string &file);
+PetscErrorCode VerifySeal(MPI_Comm comm, const std::string &file, const char caller[], bool again, SealedFile *sealed);
 
 /* series.cxx */
 std::string    NumberedName(const std::string &base, PetscInt seq);

@@ -251,11 +251,13 @@ PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *f
   MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
   LocalFailures lf(comm, caller);
   H5Quiet       quiet;
+  SealedFile    sealed;
 
   PetscFunctionBegin;
   *fid     = -1;
   *writers = 0;
   PetscCall(FileToLoad(snap, caller, file));
+  PetscCall(VerifySeal(comm, *file, caller, Data(snap)->verifyAgain, &sealed)); /* before HDF5 reads a byte of it */
   lf.Run("opening " + *file, [&]() -> PetscErrorCode {
     std::string format;
     bool        found;
@@ -268,6 +270,10 @@ PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *f
     }
     if (access(file->c_str(), R_OK) != 0) {
       lf.Fail("snapshot file " + *file + " is not readable: " + std::strerror(errno), PETSC_ERR_FILE_OPEN);
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    if (!sealed.Is(*file)) {
+      lf.Fail(*file + " is not the file whose whole-file checksum rank 0 verified (replaced or changed since, or not readable on rank 0)", PETSC_ERR_FILE_UNEXPECTED);
       PetscFunctionReturn(PETSC_SUCCESS);
     }
     H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
@@ -291,6 +297,7 @@ PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *f
     if (!found || schema < 1) lf.Fail(*file + " has no valid schema version");
     else if (schema == 1)
       lf.Fail(*file + " has schema version 1, written by an older petsc-snapshot whose checksums (FNV-1a over words) could not detect a bit flipped at the same position in two words; it is refused: re-create the checkpoint with this version (schema " + std::to_string(schemaVersion) + ", XXH3-64 checksums)");
+    else if (schema < schemaVersion) lf.Fail(*file + " has schema version " + std::to_string(schema) + ", older than the " + std::to_string(schemaVersion) + " this petsc-snapshot reads: re-create the checkpoint with this version");
     else if (schema > schemaVersion) lf.Fail(*file + " has schema version " + std::to_string(schema) + ", newer than the " + std::to_string(schemaVersion) + " this petsc-snapshot reads: upgrade petsc-snapshot");
     else {
       PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, writers, &found));
@@ -326,7 +333,7 @@ PetscErrorCode OpenForLoad(PetscSnapshot snap, const char caller[], std::string 
   PetscCall(OpenLocal(snap, caller, file, &fid, writers));
   (void)H5Fclose(fid); /* HDF5 shares one open file per process: close before the viewer opens it */
   if (verifyTopologies) PetscCall(VerifyTopologies(comm, *file, caller));
-  lf.Run("opening " + *file + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file->c_str(), FILE_MODE_READ, viewer); });
+  lf.Run("opening " + *file + " with PETSc's HDF5 viewer", [&]() { return OpenViewer(comm, file->c_str(), FILE_MODE_READ, viewer); });
   {
     PetscErrorCode ierr = lf.Agree();
     if (ierr) PetscCall(PetscViewerDestroy(viewer));
@@ -387,7 +394,7 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
       LocalFailures open(comm, "PetscSnapshotRestore");
       PetscViewer   viewer = nullptr;
       PetscCall(PetscViewerDestroy(&d->loading));
-      open.Run("opening " + file + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_READ, &viewer); });
+      open.Run("opening " + file + " with PETSc's HDF5 viewer", [&]() { return OpenViewer(comm, file.c_str(), FILE_MODE_READ, &viewer); });
       ierr = open.Agree();
       if (ierr) PetscCall(PetscViewerDestroy(&viewer));
       else d->loading = viewer;
@@ -445,7 +452,7 @@ PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer)
 
     PetscCheck(!d->lastFile.empty(), comm, PETSC_ERR_PLIB, "no snapshot file was loaded for this restore");
     PetscCall(VerifyTopologies(comm, d->lastFile, "PetscSnapshotRestore"));
-    open.Run("opening " + d->lastFile + " with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, d->lastFile.c_str(), FILE_MODE_READ, &v); });
+    open.Run("opening " + d->lastFile + " with PETSc's HDF5 viewer", [&]() { return OpenViewer(comm, d->lastFile.c_str(), FILE_MODE_READ, &v); });
     ierr = open.Agree();
     if (ierr) PetscCall(PetscViewerDestroy(&v));
     PetscCall(ierr);

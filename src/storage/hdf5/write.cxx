@@ -304,7 +304,7 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std:
   ierr = lf.Agree();
   if (!ierr) {
     H5Quiet quiet;
-    lf.Run("opening " + file + " for writing with PETSc's HDF5 viewer", [&]() { return PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_WRITE, &viewer); });
+    lf.Run("opening " + file + " for writing with PETSc's HDF5 viewer", [&]() { return OpenViewer(comm, file.c_str(), FILE_MODE_WRITE, &viewer); });
     ierr = lf.Agree();
     if (ierr) PetscCall(PetscViewerDestroy(&viewer));
   }
@@ -327,6 +327,7 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std:
   PetscCall(ierr);
   /* PETSc's datasets carry no checksum of ours: one over the whole tree (rank 0 reopens the file: only when there is one) */
   if (!Data(snap)->meshes.empty() || !Data(snap)->meshVecs.empty()) PetscCall(SealTopologies(comm, file));
+  PetscCall(SealFile(comm, file)); /* last: every byte of the file (filecheck.cxx) */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
