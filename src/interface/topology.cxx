@@ -151,6 +151,25 @@ PetscErrorCode DropTopology(Entry *entry)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode CopyTopology(const Entry &entry, HeldTopology **copy)
+{
+  PetscFunctionBegin;
+  *copy = nullptr;
+  if (!entry.topology) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallCXX(*copy = new HeldTopology(*entry.topology));
+  if ((*copy)->dm) PetscCall(PetscObjectReference((PetscObject)(*copy)->dm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FreeTopology(HeldTopology **held)
+{
+  PetscFunctionBegin;
+  PetscCall(ReleaseHeld(*held));
+  delete *held;
+  *held = nullptr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Take a clone of dm's topology into held (collective: DMClone() reduces over the communicator). */
 static PetscErrorCode TakeClone(DM dm, HeldTopology *held)
 {

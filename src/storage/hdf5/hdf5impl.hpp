@@ -44,6 +44,8 @@ struct HDF5Data {
                                     before the rename if the file has fewer */
   PetscInt    sequence  = 0;     /* number of the last numbered file written */
   std::string lastFile;          /* the last file written or loaded */
+  /* during a capture: the inventory before it (of lastFile), put back if the capture is refused or fails */
+  petscsnapshot::EntryMap previous;
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
   petscsnapshot::plexio::SectionCache sections; /* loaded by a restore's checks, for its restore (plexio.hpp) */
   /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */

@@ -317,13 +317,35 @@ PetscErrorCode PetscSnapshotPutMeshVec_HDF5(PetscSnapshot snap, DM topo, const c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
+static PetscErrorCode DropInventory(PetscSnapshot snap)
 {
   PetscFunctionBegin;
-  PetscCheck(!Data(snap)->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
-  /* a file holds the DMs of one capture call: start from an empty inventory */
-  PetscCall(ReleaseMeshes(Data(snap)));
   while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The capture is over: drop the inventory kept aside (success), or put it back in place of the capture's (failure:
+   the previous file is untouched, and so is what restores it). */
+static PetscErrorCode EndPrevious(PetscSnapshot snap, HDF5Data *d, bool success)
+{
+  PetscFunctionBegin;
+  if (success) std::swap(*snap->entries, d->previous);
+  PetscCall(DropInventory(snap));
+  std::swap(*snap->entries, d->previous);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
+{
+  HDF5Data *d = Data(snap);
+
+  PetscFunctionBegin;
+  PetscCheck(!d->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
+  /* a file holds the DMs of one capture call: start from an empty inventory, the previous one kept aside (its
+     slots hold no data: they are in the file) until the capture is over */
+  PetscCall(ReleaseMeshes(d));
+  std::swap(*snap->entries, d->previous);
+  PetscCall(DropInventory(snap)); /* normally empty */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -341,8 +363,11 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   PetscLogDouble t0 = 0, t1 = 0;
 
   PetscFunctionBegin;
-  if (!success) PetscCall(ReleaseMeshes(d));
-  if (!success) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!success) {
+    PetscCall(ReleaseMeshes(d));
+    PetscCall(EndPrevious(snap, d, false));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   ierr = d->keep > 0 ? NextNumber(snap, &seq) : PETSC_SUCCESS; /* after the newest file on disk, whoever wrote it */
   if (!ierr) {
@@ -365,9 +390,10 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   }
   if (ierr) { /* the previous file is untouched; no temporary is left behind */
     if (!tmp.empty()) PetscCall(RemoveFile(comm, tmp, (PetscObject)snap));
-    while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+    PetscCall(EndPrevious(snap, d, false));
     PetscCall(ierr);
   }
+  PetscCall(EndPrevious(snap, d, true));
   PetscCallCXX(d->lastFile = file);
   if (rank == 0) {
     struct stat st;
