@@ -225,7 +225,8 @@ PetscErrorCode CaptureTopology(PetscSnapshot snap, DM dm, Entry &entry)
   /* DMClone() is collective: every rank clones if any rank's mesh changed */
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &current, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LAND, PetscObjectComm((PetscObject)dm)));
   if (!entry.topology) PetscCallCXX(entry.topology = new HeldTopology());
-  if (current) {
+  if (current) { /* the clone shares the arrays: cones edited in place since are this capture's, and so is their fingerprint */
+    PetscCall(PlexPointsFingerprint(dm, entry.topology->fp));
     entry.topology->reused++;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
