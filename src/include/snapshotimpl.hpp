@@ -59,7 +59,7 @@ struct Slot {
   /* the storage type's: a checksum of the bytes held, computed while they were copied in (hdf5) */
   uint64_t checksum = 0;
   bool     summed   = false;
-  /* A capture's undo (capture.cxx, "a refused capture changes nothing"): a capture that rewrites the slot first
+  /* A capture's undo (captureundo.cxx, "a refused capture changes nothing"): a capture that rewrites the slot first
      swaps storage and spare, so that the previous content stays in spare, described by previous, until the capture
      is over; a failed capture swaps them back. The spare buffer is the next capture's (the memory type's; freed by
      its drop). */
@@ -131,7 +131,7 @@ PETSC_INTERN PetscErrorCode DropTopology(Entry *);
 PETSC_INTERN PetscErrorCode CopyTopology(const Entry &, HeldTopology **);
 PETSC_INTERN PetscErrorCode FreeTopology(HeldTopology **);
 
-/* The undo of one PetscSnapshotCapture() call (capture.cxx): the entries it touched, as they were. */
+/* The undo of one PetscSnapshotCapture() call (captureundo.cxx): the entries it touched, as they were. */
 struct CaptureUndo {
   struct Touched {
     std::string   name;
@@ -144,9 +144,13 @@ struct CaptureUndo {
   };
   std::vector<Touched> touched;
 };
-/* A capture rewrites this slot: keep its previous content aside (nothing when no capture is under way or the slot is
-   new or already kept). */
+/* (src/interface/captureundo.cxx) A capture touches an entry (created by it, or not): note what it held. A capture
+   rewrites this slot: keep its previous content aside (nothing when no capture is under way or the slot is new or
+   already kept). At the end of the capture: commit, or roll back (every rank alike). */
+PETSC_INTERN PetscErrorCode CaptureUndoTouch(PetscSnapshot, const Entry &, bool);
 PETSC_INTERN PetscErrorCode CaptureUndoSlot(PetscSnapshot, Slot *);
+PETSC_INTERN PetscErrorCode CaptureUndoCommit(PetscSnapshot, CaptureUndo &);
+PETSC_INTERN PetscErrorCode CaptureUndoRollBack(PetscSnapshot, CaptureUndo &);
 PETSC_INTERN PetscErrorCode ViewTopology(PetscSnapshot, const Entry &, PetscViewer);
 
 /* Set by the TS attachment while it restores the start of a step to retry it: that TS (only) then gets its solution

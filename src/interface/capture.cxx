@@ -184,117 +184,10 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
   PetscCall(RunHooks(rec, Phase::Capture));
   PetscCall(AgreeHooks(comm, failures, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
   PetscCall(AgreeInventory(comm, entry, rec.subDMs));
-  /* arrays no hook wrote any more are dropped when the whole capture succeeded (CommitUndo()) */
+  /* arrays no hook wrote any more are dropped when the whole capture succeeded (CaptureUndoCommit()) */
   PetscCall(CaptureTopology(snap, dm, entry)); /* collective, after the ranks agreed; nothing unless asked */
   entry.captures++;
   for (DM sub : rec.subDMs) PetscCall(CaptureTree(snap, sub, depth + 1, visited));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* A refused or failed capture changes nothing the snapshot held (docs/design.md, "A refused capture changes
-   nothing"): the first time a capture touches an entry, what it held is noted (its description and a copy of its
-   held topology, by reference; a slot's bytes are kept aside by CaptureUndoSlot() when a hook rewrites it); at the
-   end of the capture the notes are either dropped (CommitUndo()) or put back (RollBackUndo()). */
-static PetscErrorCode TouchEntry(PetscSnapshot snap, const Entry &entry, bool created)
-{
-  CaptureUndo::Touched t;
-
-  PetscFunctionBegin;
-  if (!snap->undo) PetscFunctionReturn(PETSC_SUCCESS);
-  for (const auto &u : snap->undo->touched)
-    if (u.name == entry.name) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCallCXX(t.name = entry.name);
-  PetscCallCXX(t.dmType = entry.dmType);
-  t.created  = created;
-  t.dmId     = entry.dmId;
-  t.commSize = entry.commSize;
-  t.captures = entry.captures;
-  PetscCall(CopyTopology(entry, &t.topology));
-  PetscCallCXX(snap->undo->touched.push_back(std::move(t)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode CaptureUndoSlot(PetscSnapshot snap, Slot *slot)
-{
-  PetscFunctionBegin;
-  if (!snap->undo || slot->fresh || slot->saved) PetscFunctionReturn(PETSC_SUCCESS);
-  slot->previous = {slot->info, slot->bytes, slot->srcId, slot->srcState, slot->checksum, slot->summed};
-  std::swap(slot->storage, slot->spare);
-  std::swap(slot->capacity, slot->spareCapacity);
-  slot->saved = true;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The capture succeeded: drop the arrays no hook wrote any more, and the notes. */
-static PetscErrorCode CommitUndo(PetscSnapshot snap, CaptureUndo &undo)
-{
-  PetscFunctionBegin;
-  for (auto &t : undo.touched) {
-    auto it = snap->entries->find(std::string_view(t.name));
-
-    PetscCall(FreeTopology(&t.topology));
-    if (it == snap->entries->end()) continue;
-    for (auto s = it->second.slots.begin(); s != it->second.slots.end();) {
-      s->second.saved = s->second.fresh = false;
-      if (s->second.seen) {
-        ++s;
-        continue;
-      }
-      PetscTryTypeMethod(snap, drop, &s->second);
-      PetscCallCXX(s = it->second.slots.erase(s));
-    }
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The capture failed (on every rank alike): every entry it touched is put back as it was, an entry it created is
-   dropped. Local steps only. */
-static PetscErrorCode RollBackUndo(PetscSnapshot snap, CaptureUndo &undo)
-{
-  PetscFunctionBegin;
-  for (auto &t : undo.touched) {
-    auto it = snap->entries->find(std::string_view(t.name));
-
-    if (it == snap->entries->end()) {
-      PetscCall(FreeTopology(&t.topology));
-      continue;
-    }
-    if (t.created) {
-      PetscCall(FreeTopology(&t.topology));
-      PetscCall(PetscSnapshotDropEntry_Internal(snap, it));
-      continue;
-    }
-    Entry &entry = it->second;
-    for (auto s = entry.slots.begin(); s != entry.slots.end();) {
-      Slot &slot = s->second;
-
-      if (slot.fresh) {
-        PetscTryTypeMethod(snap, drop, &slot);
-        PetscCallCXX(s = entry.slots.erase(s));
-        continue;
-      }
-      if (slot.saved) {
-        std::swap(slot.storage, slot.spare);
-        std::swap(slot.capacity, slot.spareCapacity);
-        slot.info     = slot.previous.info;
-        slot.bytes    = slot.previous.bytes;
-        slot.srcId    = slot.previous.srcId;
-        slot.srcState = slot.previous.srcState;
-        slot.checksum = slot.previous.checksum;
-        slot.summed   = slot.previous.summed;
-        slot.saved    = false;
-      }
-      slot.seen = false;
-      ++s;
-    }
-    PetscCallCXX(entry.dmType = t.dmType);
-    entry.dmId     = t.dmId;
-    entry.commSize = t.commSize;
-    entry.captures = t.captures;
-    PetscCall(DropTopology(&entry));
-    entry.topology = t.topology;
-    t.topology     = nullptr;
-  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -324,7 +217,6 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
   {
     auto      it      = snap->entries->find(std::string_view(name));
     PetscBool foreign = (it != snap->entries->end() && it->second.dmId != ((PetscObject)dm)->id) ? PETSC_TRUE : PETSC_FALSE;
-
     bool      created = it == snap->entries->end();
 
     /* ids differ only if rank-local objects differ, so reduce */
@@ -334,7 +226,7 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
     if (created) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
     entry = &it->second;
     PetscCallCXX(entry->name = name);
-    PetscCall(TouchEntry(snap, *entry, created)); /* a failed capture puts it back (never half a capture) */
+    PetscCall(CaptureUndoTouch(snap, *entry, created)); /* a failed capture puts it back (never half a capture) */
   }
   PetscCall(CaptureEntry(snap, dm, *entry, depth, visited));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -474,8 +366,8 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
     snap->undo = &undo;
     ierr       = CaptureTree(snap, dm, 0, &visited);
     snap->undo = nullptr;
-    if (ierr) PetscCall(RollBackUndo(snap, undo)); /* every rank alike: the failure was agreed */
-    else PetscCall(CommitUndo(snap, undo));
+    if (ierr) PetscCall(CaptureUndoRollBack(snap, undo)); /* every rank alike: the failure was agreed */
+    else PetscCall(CaptureUndoCommit(snap, undo));
   }
   if (snap->ops->endcapture) {
     PetscErrorCode ierrEnd = (*snap->ops->endcapture)(snap, ierr ? PETSC_FALSE : PETSC_TRUE); /* e.g. write the file */
