@@ -234,10 +234,14 @@ static PetscErrorCode TestCallbacks(const char type[])
   PetscCall(TestCheck(PETSC_COMM_WORLD, (PetscBool)(f.value == 1.5), line));
 
   /* an application's hook (PetscSnapshotRegisterDMHook) failing on rank 1 in each phase */
+  PetscCall(Scribble(v, 7.0));
   hookFailCapture = PETSC_TRUE;
   PetscCall(PetscSNPrintf(line, sizeof(line), "%s: a capture hook failing on rank 1 fails the capture on every rank with its message", type));
   TestExpectError(PETSC_COMM_WORLD, PetscSnapshotCapture(snap, dm), "capture hook failed on purpose on rank 1", line);
   hookFailCapture = PETSC_FALSE;
+  PetscCall(PetscSnapshotRestore(snap, dm));
+  PetscCall(PetscSNPrintf(line, sizeof(line), "%s: ... and changed nothing the snapshot held: the restore gives back the earlier capture", type));
+  PetscCall(TestVecEqual(v, keep, line));
   PetscCall(PetscSnapshotCapture(snap, dm));
   PetscCall(Scribble(v, 5.0));
   hookFailCheck = PETSC_TRUE;

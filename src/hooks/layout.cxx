@@ -14,6 +14,7 @@
 #include <petscdmda.h>
 #include <petscsf.h>
 #include <cstdint>
+#include <cstring>
 
 namespace petscsnapshot
 {
@@ -98,19 +99,42 @@ static PetscErrorCode ComputeFingerprint(DM dm, uint64_t *fp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The fingerprint is computed once per topology and kept on the DM, keyed by where PETSc keeps the topology: a DMPlex
-   that is set up again (DMPlexSetChart, DMSetUp, DMPlexSymmetrize) or gets a new point SF reallocates these. Cones
-   edited in place on a set-up DMPlex (DMPlexSetCone after DMSetUp, DMPlexOrient) keep them, and the cached value then
-   describes the topology before the edit: the same DM object still matches its captures (its points are the same
-   points), and another DM is compared with the topology the captures saw. Documented in docs/design.md. */
+/* A checksum of an array, to tell whether it changed in place (not the fingerprint): Fletcher's sums over 64-bit
+   words in four independent lanes (a changed word changes its lane's first sum, two words swapped its second), so
+   that it runs at memory speed (docs/design.md, "Layout checks": its cost). */
+static uint64_t WordsChecksum(const void *data, size_t bytes)
+{
+  const unsigned char *b = static_cast<const unsigned char *>(data);
+  uint64_t             a[4] = {0, 0, 0, 0}, s[4] = {0, 0, 0, 0}, w[4];
+  size_t               i = 0;
+
+  for (; i + sizeof(w) <= bytes; i += sizeof(w)) {
+    std::memcpy(w, b + i, sizeof(w));
+    for (int k = 0; k < 4; k++) {
+      a[k] += w[k];
+      s[k] += a[k];
+    }
+  }
+  for (; i < bytes; i++) s[0] += a[0] += b[i];
+  uint64_t h = Mix(0, bytes);
+  for (int k = 0; k < 4; k++) h = Mix(Mix(h, a[k]), s[k]);
+  return h;
+}
+
+/* The fingerprint is computed once per topology and kept on the DM, keyed by where PETSc keeps the topology (a DMPlex
+   that is set up again, DMPlexSetChart, DMSetUp, DMPlexSymmetrize, or gets a new point SF reallocates these) and by
+   a checksum of the cones, orientations and point SF graph: cones edited in place on a set-up DMPlex (DMPlexSetCone
+   after DMSetUp, DMPlexOrient), which PETSc does not count in any object state, change the checksum, and the
+   fingerprint is computed again. Documented in docs/design.md ("Layout checks"). */
 struct FingerprintCache {
   const void *cones = nullptr, *ornts = nullptr, *section = nullptr, *sf = nullptr, *leaves = nullptr, *roots = nullptr;
   PetscInt    pStart = 0, pEnd = -1, storage = -1, nroots = -1, nleaves = -1;
-  uint64_t    fp = 0;
+  uint64_t    contents = 0; /* WordsChecksum() of cones, orientations, leaves and roots */
+  uint64_t    fp       = 0;
 
   bool operator==(const FingerprintCache &o) const
   {
-    return cones == o.cones && ornts == o.ornts && section == o.section && sf == o.sf && leaves == o.leaves && roots == o.roots && pStart == o.pStart && pEnd == o.pEnd && storage == o.storage && nroots == o.nroots && nleaves == o.nleaves;
+    return cones == o.cones && ornts == o.ornts && section == o.section && sf == o.sf && leaves == o.leaves && roots == o.roots && pStart == o.pStart && pEnd == o.pEnd && storage == o.storage && nroots == o.nroots && nleaves == o.nleaves && contents == o.contents;
   }
 };
 
@@ -146,6 +170,13 @@ static PetscErrorCode TopologyFingerprint(DM dm, uint64_t *fp)
   key.sf      = sf;
   key.leaves  = leaves;
   key.roots   = roots;
+  {
+    size_t   n = key.storage > 0 ? (size_t)key.storage * sizeof(PetscInt) : 0, nl = key.nleaves > 0 ? (size_t)key.nleaves : 0;
+    uint64_t h = Mix(WordsChecksum(cones, n), WordsChecksum(ornts, n));
+
+    if (key.nroots >= 0) h = Mix(Mix(h, leaves ? WordsChecksum(leaves, nl * sizeof(PetscInt)) : 0), WordsChecksum(roots, nl * sizeof(PetscSFNode)));
+    key.contents = h;
+  }
   PetscCall(PetscObjectQuery((PetscObject)dm, fingerprintCacheName, (PetscObject *)&container));
   if (container) PetscCall(PetscContainerGetPointer(container, (void **)&cached));
   if (cached && *cached == key) {
@@ -255,7 +286,7 @@ static PetscErrorCode SamePoints(PetscSnapshotRecord rec, const Layout &now, boo
   for (PetscInt i = 0; i < now.count; i++) {
     if (captured[i] == now.values[i]) continue;
     if (now.names[i] == fingerprintLow || now.names[i] == fingerprintHigh)
-      PetscCallCXX(*why = "the DM's local topology or partition differs from the captured one (same sizes, other cones or point SF): it was distributed otherwise");
+      PetscCallCXX(*why = "the DM's local topology or partition differs from the captured one (same sizes, other cones or point SF): it was distributed otherwise, or its cones were edited in place since the capture");
     else PetscCallCXX(*why = std::string("the DM's layout changed: ") + now.names[i] + " was " + std::to_string(captured[i]) + " at capture and is " + std::to_string(now.values[i]) + " now");
     PetscFunctionReturn(PETSC_SUCCESS);
   }

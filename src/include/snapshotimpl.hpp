@@ -59,6 +59,22 @@ struct Slot {
   /* the storage type's: a checksum of the bytes held, computed while they were copied in (hdf5) */
   uint64_t checksum = 0;
   bool     summed   = false;
+  /* A capture's undo (captureundo.cxx, "a refused capture changes nothing"): a capture that rewrites the slot first
+     swaps storage and spare, so that the previous content stays in spare, described by previous, until the capture
+     is over; a failed capture swaps them back. The spare buffer is the next capture's (the memory type's; freed by
+     its drop). */
+  void  *spare         = nullptr;
+  size_t spareCapacity = 0;
+  struct Previous {
+    PetscSnapshotRecordInfo info{};
+    size_t                  bytes    = 0;
+    PetscObjectId           srcId    = 0;
+    PetscObjectState        srcState = 0;
+    uint64_t                checksum = 0;
+    bool                    summed   = false;
+  } previous;
+  bool saved = false; /* previous holds the content before the capture under way */
+  bool fresh = false; /* created by the capture under way */
 };
 
 using SlotMap = std::map<std::string, Slot, std::less<>>;
@@ -109,9 +125,32 @@ PETSC_INTERN PetscErrorCode CaptureTree(PetscSnapshot, DM, int, std::vector<Pets
 PETSC_INTERN PetscErrorCode CheckTree(PetscSnapshot, DM, int, RestorePlan *, std::vector<PetscObjectId> *, _n_PetscSnapshotRecord *);
 
 /* Topology of a DMPlex entry (src/interface/topology.cxx): kept or refreshed after the capture hooks agreed (collective),
-   released, viewed. */
+   released, viewed; a copy of what an entry holds (references), put back by a failed capture. */
 PETSC_INTERN PetscErrorCode CaptureTopology(PetscSnapshot, DM, Entry &);
 PETSC_INTERN PetscErrorCode DropTopology(Entry *);
+PETSC_INTERN PetscErrorCode CopyTopology(const Entry &, HeldTopology **);
+PETSC_INTERN PetscErrorCode FreeTopology(HeldTopology **);
+
+/* The undo of one PetscSnapshotCapture() call (captureundo.cxx): the entries it touched, as they were. */
+struct CaptureUndo {
+  struct Touched {
+    std::string   name;
+    bool          created = false; /* the entry did not exist before */
+    std::string   dmType;
+    PetscObjectId dmId     = 0;
+    PetscMPIInt   commSize = 0;
+    PetscInt      captures = 0;
+    HeldTopology *topology = nullptr; /* a copy (references) of the held topology */
+  };
+  std::vector<Touched> touched;
+};
+/* (src/interface/captureundo.cxx) A capture touches an entry (created by it, or not): note what it held. A capture
+   rewrites this slot: keep its previous content aside (nothing when no capture is under way or the slot is new or
+   already kept). At the end of the capture: commit, or roll back (every rank alike). */
+PETSC_INTERN PetscErrorCode CaptureUndoTouch(PetscSnapshot, const Entry &, bool);
+PETSC_INTERN PetscErrorCode CaptureUndoSlot(PetscSnapshot, Slot *);
+PETSC_INTERN PetscErrorCode CaptureUndoCommit(PetscSnapshot, CaptureUndo &);
+PETSC_INTERN PetscErrorCode CaptureUndoRollBack(PetscSnapshot, CaptureUndo &);
 PETSC_INTERN PetscErrorCode ViewTopology(PetscSnapshot, const Entry &, PetscViewer);
 
 /* Set by the TS attachment while it restores the start of a step to retry it: that TS (only) then gets its solution
@@ -219,6 +258,7 @@ struct _p_PetscSnapshot {
   size_t                   scratchSize;
   PetscBool dmTopology;    /* keep each captured DMPlex's topology (PetscSnapshotSetDMTopology()) */
   PetscBool skipUnchanged; /* skip Vecs whose object state shows them unchanged since the last capture or restore */
+  petscsnapshot::CaptureUndo *undo; /* during PetscSnapshotCapture(): how to put back what it changed */
   /* TS attachment (src/ts) */
   PetscBool attachedToTS;     /* PetscSnapshotSetTS() was called: -snapshot_test_restep is offered */
   PetscBool fromOptions;      /* PetscSnapshotSetFromOptions() was called */

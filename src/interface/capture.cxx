@@ -184,14 +184,7 @@ static PetscErrorCode CaptureEntry(PetscSnapshot snap, DM dm, Entry &entry, int 
   PetscCall(RunHooks(rec, Phase::Capture));
   PetscCall(AgreeHooks(comm, failures, rec.refused, rec.refusal, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotCapture"));
   PetscCall(AgreeInventory(comm, entry, rec.subDMs));
-  for (auto it = entry.slots.begin(); it != entry.slots.end();) {
-    if (it->second.seen) {
-      ++it;
-      continue;
-    }
-    PetscTryTypeMethod(snap, drop, &it->second);
-    PetscCallCXX(it = entry.slots.erase(it));
-  }
+  /* arrays no hook wrote any more are dropped when the whole capture succeeded (CaptureUndoCommit()) */
   PetscCall(CaptureTopology(snap, dm, entry)); /* collective, after the ranks agreed; nothing unless asked */
   entry.captures++;
   for (DM sub : rec.subDMs) PetscCall(CaptureTree(snap, sub, depth + 1, visited));
@@ -232,24 +225,18 @@ PetscErrorCode CaptureTree(PetscSnapshot snap, DM dm, int depth, std::vector<Pet
   {
     auto      it      = snap->entries->find(std::string_view(name));
     PetscBool foreign = (it != snap->entries->end() && it->second.dmId != ((PetscObject)dm)->id) ? PETSC_TRUE : PETSC_FALSE;
+    bool      created = it == snap->entries->end();
 
     /* ids differ only if rank-local objects differ, so reduce */
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &foreign, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LOR, PetscObjectComm((PetscObject)snap)));
-    PetscCheck(!foreign, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, /* agreed: raised on every rank (collective.hpp) */
-               "PetscSnapshotCapture: the snapshot already holds a different DM named \"%s\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", name);
-    if (it == snap->entries->end()) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
+    PetscCall(RaiseCollective(PetscObjectComm((PetscObject)snap), foreign,
+                              "the snapshot already holds a different DM named \"" + std::string(name) + "\"; give each DM its own name with PetscObjectSetName() or call PetscSnapshotReset()", PETSC_ERR_ARG_WRONG, "PetscSnapshotCapture"));
+    if (created) PetscCallCXX(it = snap->entries->emplace(name, Entry{}).first);
     entry = &it->second;
     PetscCallCXX(entry->name = name);
+    PetscCall(CaptureUndoTouch(snap, *entry, created)); /* a failed capture puts it back (never half a capture) */
   }
-  {
-    PetscErrorCode ierr = CaptureEntry(snap, dm, *entry, depth, visited);
-
-    if (ierr) {
-      /* never keep half a capture */
-      PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->find(std::string_view(name))));
-      PetscCall(ierr);
-    }
-  }
+  PetscCall(CaptureEntry(snap, dm, *entry, depth, visited));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -353,8 +340,9 @@ using namespace petscsnapshot;
   holds is an error unless the entry was bound to it by a restore; name your `DM`s or call `PetscSnapshotReset()`.
 
   The snapshot holds copies of the data, never the live objects' arrays: destroying the `DM` or its `Vec`s after a
-  capture is safe. If a capture fails, the `DM`'s entry is dropped (a later restore refuses rather than restoring half
-  of it).
+  capture is safe. A capture that is refused or fails changes nothing the snapshot held: every `DM`'s entry is as it
+  was before the call, restorable as before, and a `DM` captured for the first time by it is not held. (The memory
+  type therefore writes an array that a capture rewrites into a second buffer, kept for the next capture.)
 
   Every rank must capture the same state: the same declarations (`PetscSnapshotDMAddState()`), the same swarm fields,
   the same arrays from every hook (names, kinds, types and block sizes; lengths may differ). Otherwise the capture fails
@@ -380,7 +368,15 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   PetscTryTypeMethod(snap, begincapture); /* may refuse (no file name): before the event begins */
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogEventBegin(snap->captureEvent, snap, dm, 0, 0));
-  ierr = CaptureTree(snap, dm, 0, &visited);
+  {
+    CaptureUndo undo;
+
+    snap->undo = &undo;
+    ierr       = CaptureTree(snap, dm, 0, &visited);
+    snap->undo = nullptr;
+    if (ierr) PetscCall(CaptureUndoRollBack(snap, undo)); /* every rank alike: the failure was agreed */
+    else PetscCall(CaptureUndoCommit(snap, undo));
+  }
   if (snap->ops->endcapture) {
     PetscErrorCode ierrEnd = (*snap->ops->endcapture)(snap, ierr ? PETSC_FALSE : PETSC_TRUE); /* e.g. write the file */
     if (!ierr) ierr = ierrEnd;

@@ -79,10 +79,14 @@ static PetscErrorCode PutArray(PetscSnapshotRecord rec, const char name[], Petsc
   PetscCall(PetscSnapshotDataTypeSize_Internal(type, &tsize));
   {
     auto it = rec->entry->slots.find(std::string_view(name));
-    if (it == rec->entry->slots.end()) PetscCallCXX(it = rec->entry->slots.emplace(name, Slot{}).first);
+    if (it == rec->entry->slots.end()) {
+      PetscCallCXX(it = rec->entry->slots.emplace(name, Slot{}).first);
+      it->second.fresh = rec->snap->undo != nullptr; /* a failed capture removes it */
+    }
     slot = &it->second;
   }
   PetscCheck(!slot->seen, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotCapture: two hooks of DM \"%s\" write an array named \"%s\"", rec->entry->name.c_str(), name);
+  PetscCall(CaptureUndoSlot(rec->snap, slot)); /* before anything of the slot changes */
   slot->info   = {kind, type, bs, n, N};
   slot->bytes  = (size_t)n * (size_t)bs * tsize;
   slot->seen   = true;

@@ -195,24 +195,33 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 @*/
 PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
 {
-  char      typeName[256];
-  PetscBool set, view;
+  char           typeName[256];
+  PetscBool      set, view, flg;
+  PetscErrorCode ierr = PETSC_SUCCESS; /* a setter's refusal, raised after PetscOptionsEnd() (which frees the block) */
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
   PetscObjectOptionsBegin((PetscObject)snap);
   PetscCall(PetscOptionsFList("-snapshot_type", "Where the snapshot keeps captured state", "PetscSnapshotSetType", PetscSnapshotList,
                               ((PetscObject)snap)->type_name ? ((PetscObject)snap)->type_name : PETSCSNAPSHOTMEMORY, typeName, sizeof(typeName), &set));
-  if (set) PetscCall(PetscSnapshotSetType(snap, typeName));
-  else if (!((PetscObject)snap)->type_name) PetscCall(PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY));
+  if (set) ierr = PetscSnapshotSetType(snap, typeName);
+  else if (!((PetscObject)snap)->type_name) ierr = PetscSnapshotSetType(snap, PETSCSNAPSHOTMEMORY);
   PetscCall(PetscOptionsName("-snapshot_view", "View the snapshot when it is destroyed", "PetscSnapshotViewFromOptions", &view)); /* a debug PETSc (3.20+) refuses a NULL flag */
-  if (snap->attachedToTS) PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
-  PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &snap->monitor, nullptr));
-  PetscCall(PetscOptionsBool("-snapshot_dm_topology", "Keep the topology of each captured DMPlex, to rebuild it with PetscSnapshotCreateDM()", "PetscSnapshotSetDMTopology", snap->dmTopology, &snap->dmTopology, nullptr));
-  PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &snap->skipUnchanged, nullptr));
-  PetscTryTypeMethod(snap, setfromoptions, PetscOptionsObject);
-  PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
+  /* every option through its setter, so that a value the setter refuses is refused alike */
+  if (snap->attachedToTS) {
+    PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &flg, &set));
+    if (set && !ierr) ierr = PetscSnapshotSetTestRestep(snap, flg);
+  }
+  PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &flg, &set));
+  if (set && !ierr) ierr = PetscSnapshotSetMonitor(snap, flg);
+  PetscCall(PetscOptionsBool("-snapshot_dm_topology", "Keep the topology of each captured DMPlex, to rebuild it with PetscSnapshotCreateDM()", "PetscSnapshotSetDMTopology", snap->dmTopology, &flg, &set));
+  if (set && !ierr) ierr = PetscSnapshotSetDMTopology(snap, flg);
+  PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &flg, &set));
+  if (set && !ierr) ierr = PetscSnapshotSetSkipUnchanged(snap, flg);
+  if (!ierr && snap->ops->setfromoptions) ierr = (*snap->ops->setfromoptions)(snap, PetscOptionsObject); /* its setters' refusals too */
+  if (!ierr) PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
   PetscOptionsEnd();
+  PetscCall(ierr);
   snap->fromOptions = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

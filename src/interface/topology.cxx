@@ -151,6 +151,25 @@ PetscErrorCode DropTopology(Entry *entry)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode CopyTopology(const Entry &entry, HeldTopology **copy)
+{
+  PetscFunctionBegin;
+  *copy = nullptr;
+  if (!entry.topology) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallCXX(*copy = new HeldTopology(*entry.topology));
+  if ((*copy)->dm) PetscCall(PetscObjectReference((PetscObject)(*copy)->dm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode FreeTopology(HeldTopology **held)
+{
+  PetscFunctionBegin;
+  PetscCall(ReleaseHeld(*held));
+  delete *held;
+  *held = nullptr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Take a clone of dm's topology into held (collective: DMClone() reduces over the communicator). */
 static PetscErrorCode TakeClone(DM dm, HeldTopology *held)
 {
@@ -206,7 +225,8 @@ PetscErrorCode CaptureTopology(PetscSnapshot snap, DM dm, Entry &entry)
   /* DMClone() is collective: every rank clones if any rank's mesh changed */
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &current, 1, PETSCSNAPSHOT_MPI_BOOL, MPI_LAND, PetscObjectComm((PetscObject)dm)));
   if (!entry.topology) PetscCallCXX(entry.topology = new HeldTopology());
-  if (current) {
+  if (current) { /* the clone shares the arrays: cones edited in place since are this capture's, and so is their fingerprint */
+    PetscCall(PlexPointsFingerprint(dm, entry.topology->fp));
     entry.topology->reused++;
     PetscFunctionReturn(PETSC_SUCCESS);
   }

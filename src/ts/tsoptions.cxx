@@ -13,7 +13,12 @@ PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot snap)
   if (!snap->fromOptions) PetscFunctionReturn(PETSC_SUCCESS);
   /* not PetscObjectOptionsBegin(): -help lists an object's options once, and they were listed by SetFromOptions */
   PetscOptionsBegin(PetscObjectComm((PetscObject)snap), ((PetscObject)snap)->prefix, "PetscSnapshot options once attached to a TS", "PetscSnapshot");
-  PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &snap->testRestep, nullptr));
+  {
+    PetscBool flg, set;
+
+    PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &flg, &set));
+    if (set) PetscCall(PetscSnapshotSetTestRestep(snap, flg));
+  }
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -188,7 +188,12 @@ PetscErrorCode PetscSnapshotSetFromOptions_HDF5(PetscSnapshot snap, PetscSnapsho
   PetscOptionsHeadBegin(PetscOptionsObject, "PetscSnapshot HDF5 options");
   PetscCall(PetscOptionsString("-snapshot_hdf5_filename", "The snapshot file", "PetscSnapshotHDF5SetFileName", d->fileName.c_str(), name, sizeof(name), &set));
   if (set) PetscCall(PetscSnapshotHDF5SetFileName(snap, name));
-  PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &d->keep, nullptr));
+  { /* through the setter: a value it refuses is refused alike */
+    PetscInt keep;
+
+    PetscCall(PetscOptionsInt("-snapshot_hdf5_keep", "Write numbered files and keep the last N", "PetscSnapshotHDF5SetKeep", d->keep, &keep, &set));
+    if (set) PetscCall(PetscSnapshotHDF5SetKeep(snap, keep));
+  }
   PetscCall(PetscOptionsBool("-snapshot_hdf5_durable", "Flush each file and its directory to disk (fsync) before the capture returns", "PetscSnapshotHDF5SetDurable", d->durable, &d->durable, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_hdf5_map_reads", "Restore datasets of 32 MB or more by mapping them from the file (verified in the page cache, copied once) instead of reading them into staging buffers", "PETSCSNAPSHOTHDF5", d->mapReads, &d->mapReads, nullptr));
   PetscCall(PetscOptionsBool("-snapshot_hdf5_reuse_buffers", "Keep the staging buffers of the last capture or restore for the next one (no page faults), at the cost of holding that memory", "PETSCSNAPSHOTHDF5", d->reuse, &d->reuse, nullptr));

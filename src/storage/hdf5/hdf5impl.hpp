@@ -48,6 +48,8 @@ struct HDF5Data {
   PetscBool   durable   = PETSC_TRUE; /* fsync the file and its directory before a capture returns (-snapshot_hdf5_durable) */
   std::string lastFile;          /* the last file written or loaded */
   bool        verifyAgain = false; /* PetscSnapshotHDF5Verify(): verify the seal even if this process verified the file */
+  /* during a capture: the inventory before it (of lastFile), put back if the capture is refused or fails */
+  petscsnapshot::EntryMap previous;
   PetscViewer loading = nullptr; /* open during a restore at another rank count */
   petscsnapshot::plexio::SectionCache sections; /* loaded by a restore's checks, for its restore (plexio.hpp) */
   /* DMPlex data to write in PETSc's layout at the end of the capture (held references) */

@@ -368,12 +368,9 @@ PetscErrorCode PetscSnapshotPutMeshVec_HDF5(PetscSnapshot snap, DM topo, const c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
+static PetscErrorCode DropInventory(PetscSnapshot snap)
 {
   PetscFunctionBegin;
-  PetscCheck(!Data(snap)->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
-  /* a file holds the DMs of one capture call: start from an empty inventory */
-  PetscCall(ReleaseMeshes(Data(snap)));
   while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -411,6 +408,31 @@ static PetscErrorCode SyncDirectory(MPI_Comm comm, const std::string &file)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The capture is over: drop the inventory kept aside (success), or put it back in place of the capture's (failure:
+   the previous file is untouched, and so is what restores it). */
+static PetscErrorCode EndPrevious(PetscSnapshot snap, HDF5Data *d, bool success)
+{
+  PetscFunctionBegin;
+  if (success) std::swap(*snap->entries, d->previous);
+  PetscCall(DropInventory(snap));
+  std::swap(*snap->entries, d->previous);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
+{
+  HDF5Data *d = Data(snap);
+
+  PetscFunctionBegin;
+  PetscCheck(!d->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
+  /* a file holds the DMs of one capture call: start from an empty inventory, the previous one kept aside (its
+     slots hold no data: they are in the file) until the capture is over */
+  PetscCall(ReleaseMeshes(d));
+  std::swap(*snap->entries, d->previous);
+  PetscCall(DropInventory(snap)); /* normally empty */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Write to a temporary name, rename into place when complete, then prune old numbered files; free the staged data.
    After a failure the process survives, the temporary is removed and the previous file is untouched. */
 PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool success)
@@ -425,8 +447,11 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   PetscLogDouble t0 = 0, t1 = 0;
 
   PetscFunctionBegin;
-  if (!success) PetscCall(ReleaseMeshes(d));
-  if (!success) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!success) {
+    PetscCall(ReleaseMeshes(d));
+    PetscCall(EndPrevious(snap, d, false));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   ierr = d->keep > 0 ? NextNumber(snap, &seq) : PETSC_SUCCESS; /* after the newest file on disk, whoever wrote it */
   if (!ierr) {
@@ -448,13 +473,14 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
     if (rank == 0 && std::rename(tmp.c_str(), file.c_str()) != 0) lf.Fail("could not rename " + tmp + " to " + file + ": " + std::strerror(errno), PETSC_ERR_FILE_WRITE);
     ierr = lf.Agree();
   }
-  if (!ierr && d->durable) PetscCall(SyncDirectory(comm, file)); /* the file is in place: it is not removed again */
   if (ierr) { /* the previous file is untouched; no temporary is left behind */
     if (!tmp.empty()) PetscCall(RemoveFile(comm, tmp, (PetscObject)snap));
-    while (!snap->entries->empty()) PetscCall(PetscSnapshotDropEntry_Internal(snap, snap->entries->begin()));
+    PetscCall(EndPrevious(snap, d, false));
     PetscCall(ierr);
   }
+  PetscCall(EndPrevious(snap, d, true));
   PetscCallCXX(d->lastFile = file);
+  if (d->durable) PetscCall(SyncDirectory(comm, file)); /* the new file is in place (and what restores it): a failure here says only that the rename may not survive a power loss */
   if (rank == 0) {
     struct stat st;
     double      bytes = stat(file.c_str(), &st) == 0 ? (double)st.st_size : 0.0;

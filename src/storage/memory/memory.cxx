@@ -36,7 +36,9 @@ PetscErrorCode PetscSnapshotDrop_Memory(PetscSnapshot, Slot *slot)
 {
   PetscFunctionBegin;
   PetscCall(PetscFree(slot->storage));
-  slot->capacity = 0;
+  PetscCall(PetscFree(slot->spare)); /* the previous capture's buffer (see Slot::spare) */
+  slot->capacity      = 0;
+  slot->spareCapacity = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -46,7 +48,7 @@ static PetscErrorCode PetscSnapshotView_Memory(PetscSnapshot snap, PetscViewer v
 
   PetscFunctionBegin;
   for (const auto &[name, entry] : *snap->entries)
-    for (const auto &[sname, slot] : entry.slots) held += (double)slot.capacity;
+    for (const auto &[sname, slot] : entry.slots) held += (double)(slot.capacity + slot.spareCapacity);
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &held, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
   PetscCall(PetscViewerASCIIPrintf(viewer, "memory held (all ranks): %.0f bytes\n", held));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -56,7 +58,9 @@ static PetscErrorCode PetscSnapshotView_Memory(PetscSnapshot snap, PetscViewer v
    PETSCSNAPSHOTMEMORY - "memory": the snapshot keeps a copy of every captured array in memory. The default type.
 
    Notes:
-   Capturing the same `DM` again reuses the buffers (no allocation while sizes are unchanged). The memory is freed by
+   Capturing the same `DM` again reuses the buffers (no allocation while sizes are unchanged, from the third
+   capture on). An array a capture rewrites is written into a second buffer, so that a refused or failed capture
+   leaves the previous one as it was (`PetscSnapshotCapture()`): the snapshot holds up to twice the captured bytes. The memory is freed by
    `PetscSnapshotReset()` and `PetscSnapshotDestroy()`. Holds data only, never the live objects' arrays.
 
    Level: beginner
