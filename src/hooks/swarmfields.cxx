@@ -225,7 +225,7 @@ PetscErrorCode PetscSnapshotSwarmSetFields(DM sw, PetscInt n, const char *const 
   PetscFunctionBegin;
   PetscSnapshotValidDM(sw, 1);
   PetscCall(PetscObjectTypeCompare((PetscObject)sw, DMSWARM, &isswarm));
-  PetscCheck(isswarm, PetscObjectComm((PetscObject)sw), PETSC_ERR_ARG_WRONG, "PetscSnapshotSwarmSetFields: the DM is not a DMSWARM");
+  PetscCheck(isswarm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSwarmSetFields: the DM is not a DMSWARM");
   PetscCheck(n >= 0 && (n == 0 || names), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotSwarmSetFields: %" PetscInt_FMT " fields and no names", n);
   if (n == 0) {
     PetscCall(PetscObjectCompose((PetscObject)sw, petscsnapshot::declaredFieldsName, nullptr));

@@ -15,7 +15,7 @@ PetscErrorCode BcastString(MPI_Comm comm, PetscMPIInt root, std::string *s)
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   len = rank == root ? (PetscInt64)s->size() : 0;
   PetscCallMPI(MPI_Bcast(&len, 1, MPIU_INT64, root, comm));
-  PetscCheck(len < PETSC_MPI_INT_MAX, comm, PETSC_ERR_SUP, "cannot broadcast a string of %" PetscInt64_FMT " characters", len);
+  PetscCheck(len < PETSC_MPI_INT_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP, "cannot broadcast a string of %" PetscInt64_FMT " characters", len);
   if (rank != root) PetscCallCXX(s->assign((size_t)len, '\0'));
   if (len) PetscCallMPI(MPI_Bcast(s->data(), (PetscMPIInt)len, MPI_CHAR, root, comm));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -26,7 +26,7 @@ PetscErrorCode PetscSnapshotCreate(MPI_Comm comm, PetscSnapshot *snap)
   PetscSnapshot s;
 
   PetscFunctionBegin;
-  PetscCheck(snap, comm, PETSC_ERR_ARG_NULL, "PetscSnapshotCreate: output argument snap is NULL");
+  PetscCheck(snap, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotCreate: output argument snap is NULL");
   *snap = nullptr;
   PetscCall(PetscSnapshotInitializePackage());
   PetscCall(PetscHeaderCreate(s, PETSCSNAPSHOT_CLASSID, "PetscSnapshot", "Snapshot of DM state", "Snapshot", comm, PetscSnapshotDestroy, PetscSnapshotView));
@@ -64,11 +64,11 @@ PetscErrorCode PetscSnapshotSetType(PetscSnapshot snap, PetscSnapshotType stype)
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
-  PetscCheck(stype, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_NULL, "PetscSnapshotSetType: type is NULL");
+  PetscCheck(stype, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotSetType: type is NULL");
   PetscCall(PetscObjectTypeCompare((PetscObject)snap, stype, &same));
   if (same) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFunctionListFind(PetscSnapshotList, stype, &create));
-  PetscCheck(create, PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_UNKNOWN_TYPE, "PetscSnapshot type \"%s\" is not registered (see -help for the types this build has)", stype);
+  PetscCheck(create, PETSC_COMM_SELF, PETSC_ERR_ARG_UNKNOWN_TYPE, "PetscSnapshot type \"%s\" is not registered (see -help for the types this build has)", stype);
   if (((PetscObject)snap)->type_name) {
     PetscCall(PetscSnapshotReset(snap));
     PetscTryTypeMethod(snap, destroy);

@@ -274,7 +274,7 @@ static PetscErrorCode SetCapturedCoordinates(PetscSnapshot snap, const Entry &en
   if (!all) PetscFunctionReturn(PETSC_SUCCESS);
   if (cell) PetscCall(DMGetCellCoordinateDM(dm, &cdm));
   else PetscCall(DMGetCoordinateDM(dm, &cdm));
-  PetscCheck(cdm, PetscObjectComm((PetscObject)dm), PETSC_ERR_PLIB, "PetscSnapshotCreateDM: the held topology has no %s DM", cell ? "cell coordinate" : "coordinate");
+  PetscCheck(cdm, PETSC_COMM_SELF, PETSC_ERR_PLIB, "PetscSnapshotCreateDM: the held topology has no %s DM", cell ? "cell coordinate" : "coordinate");
   PetscCall(DMCreateLocalVector(cdm, &c)); /* collective in general */
   lf.Run(std::string("setting the captured ") + record, [&]() -> PetscErrorCode {
     PetscInt     n;

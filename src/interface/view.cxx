@@ -104,12 +104,12 @@ PetscErrorCode PetscSnapshotView(PetscSnapshot snap, PetscViewer viewer)
   PetscSnapshotValid(snap, 1);
   comm = PetscObjectComm((PetscObject)snap);
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(comm, &viewer));
-  PetscCheck(((PetscObject)viewer)->classid == PETSC_VIEWER_CLASSID, comm, PETSC_ERR_ARG_WRONG, "PetscSnapshotView: argument 2 is not a PetscViewer");
+  PetscCheck(((PetscObject)viewer)->classid == PETSC_VIEWER_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotView: argument 2 is not a PetscViewer");
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERHDF5, &ishdf5));
   PetscCall(PetscViewerGetType(viewer, &vtype));
-  PetscCheck(!ishdf5, comm, PETSC_ERR_SUP, "PetscSnapshotView: cannot view a PetscSnapshot into an HDF5 viewer: the hdf5 snapshot type writes its own self-describing HDF5 file (-snapshot_type hdf5; petscsnapshot-info shows it); use an ASCII viewer");
-  PetscCheck(isascii, comm, PETSC_ERR_SUP, "PetscSnapshotView: viewer type %s is not supported, only ASCII (-snapshot_view ascii[:file][:ascii_info_detail])", vtype ? vtype : "(not set)");
+  PetscCheck(!ishdf5, PETSC_COMM_SELF, PETSC_ERR_SUP, "PetscSnapshotView: cannot view a PetscSnapshot into an HDF5 viewer: the hdf5 snapshot type writes its own self-describing HDF5 file (-snapshot_type hdf5; petscsnapshot-info shows it); use an ASCII viewer");
+  PetscCheck(isascii, PETSC_COMM_SELF, PETSC_ERR_SUP, "PetscSnapshotView: viewer type %s is not supported, only ASCII (-snapshot_view ascii[:file][:ascii_info_detail])", vtype ? vtype : "(not set)");
   PetscCall(PetscViewerGetFormat(viewer, &format));
   detail = format == PETSC_VIEWER_ASCII_INFO_DETAIL ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)snap, viewer));

@@ -124,9 +124,9 @@ PetscErrorCode TSAttachEnsureDeclared(TS ts)
   PetscObject declared;
 
   PetscFunctionBegin;
-  PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot attached to a TS: the TS has no DM");
+  PetscCheck(ts->dm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot attached to a TS: the TS has no DM");
   PetscCall(PetscSnapshotDMGetState(ts->dm, tsKey, &declared));
-  PetscCheck(!declared || declared == (PetscObject)ts, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "PetscSnapshot attached to a TS: the key \"%s\" of the TS's DM holds another object", tsKey);
+  PetscCheck(!declared || declared == (PetscObject)ts, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshot attached to a TS: the key \"%s\" of the TS's DM holds another object", tsKey);
   if (!declared) PetscCall(PetscSnapshotDMAddState(ts->dm, tsKey, (PetscObject)ts));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -173,7 +173,7 @@ static PetscErrorCode PreStageWithSnapshot(TS ts, PetscReal stageTime)
   PetscCall(Install(ts, att)); /* a TSSetType() since the last step: wrap the new method's step for the next steps */
   if (att->lost && att->steps == ts->steps && att->ptime == ts->ptime) {
     /* a step neither captured by the step wrapper nor at its first stage: found again by the check-stage */
-    PetscCheck(ts->reject == att->lostReject, PetscObjectComm((PetscObject)ts), PETSC_ERR_ORDER, "PetscSnapshot attached to a TS: a rejected attempt of step %" PetscInt_FMT " cannot be rolled back: the attachment was replaced (TSSetType() and TSSetPreStage() after PetscSnapshotSetTS()) and found again only during the step; call PetscSnapshotSetTS() again after them", ts->steps);
+    PetscCheck(ts->reject == att->lostReject, PETSC_COMM_SELF, PETSC_ERR_ORDER, "PetscSnapshot attached to a TS: a rejected attempt of step %" PetscInt_FMT " cannot be rolled back: the attachment was replaced (TSSetType() and TSSetPreStage() after PetscSnapshotSetTS()) and found again only during the step; call PetscSnapshotSetTS() again after them", ts->steps);
   } else if (!att->wrapped && (!att->active || att->steps != ts->steps || att->ptime != ts->ptime)) {
     /* the first stage of a step that began without the step wrapper: its start is now */
     att->lost = PETSC_FALSE;
@@ -233,7 +233,7 @@ PetscErrorCode TSAttachTakeStep(TS ts, Attachment *att)
   PetscCall(ierr);
   /* a step that ends rejected (ts->reason < 0) was not retried after its last rejection */
   unrolled = (ts->reject - start) - att->rolled - (ts->reason < 0 && ts->reject > start ? 1 : 0);
-  PetscCheck(unrolled <= 0, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshot attached to a TS of type %s: %" PetscInt_FMT " rejected attempt(s) of step %" PetscInt_FMT " were retried without TSPreStage() being called before the retry, so the snapshot could not roll them back; this TS type is not supported by PetscSnapshotSetTS() (see docs/ts.md)", ((PetscObject)ts)->type_name, unrolled, ts->steps);
+  PetscCheck(unrolled <= 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "PetscSnapshot attached to a TS of type %s: %" PetscInt_FMT " rejected attempt(s) of step %" PetscInt_FMT " were retried without TSPreStage() being called before the retry, so the snapshot could not roll them back; this TS type is not supported by PetscSnapshotSetTS() (see docs/ts.md)", ((PetscObject)ts)->type_name, unrolled, ts->steps);
   if (ts->reason < 0 && att->started && att->steps == ts->steps && att->ptime == ts->ptime) {
     /* a failed step (TSSSP overwrites the solution before its stage check rejects): leave the start of the step, so
        that an application that catches the failure and steps again retries from it */
@@ -258,7 +258,7 @@ static PetscErrorCode StepWithSnapshot(TS ts)
       auto it = OriginalSteps().find(type);
       if (it != OriginalSteps().end()) step = it->second;
     }
-    PetscCheck(step, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "TS of type %s has the step of a snapshot attachment but no attachment, and its method's own step is unknown", type ? type : "(none)");
+    PetscCheck(step, PETSC_COMM_SELF, PETSC_ERR_PLIB, "TS of type %s has the step of a snapshot attachment but no attachment, and its method's own step is unknown", type ? type : "(none)");
     ts->ops->step = step;
     PetscCall((*step)(ts));
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -339,8 +339,8 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
   PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotSetTS: argument 2 is not a TS");
-  PetscCheck(ts->dm, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
-  PetscCheck(!((PetscObject)ts)->type_name || ts->ops->step, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "PetscSnapshotSetTS: TS type %s has no step function (it runs its own TSSolve() loop): its rejected steps cannot be rolled back, not supported", ((PetscObject)ts)->type_name);
+  PetscCheck(ts->dm, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshotSetTS: the TS has no DM (TSSetDM()); the snapshot captures the TS's DM");
+  PetscCheck(!((PetscObject)ts)->type_name || ts->ops->step, PETSC_COMM_SELF, PETSC_ERR_SUP, "PetscSnapshotSetTS: TS type %s has no step function (it runs its own TSSolve() loop): its rejected steps cannot be rolled back, not supported", ((PetscObject)ts)->type_name);
   PetscCall(TSAttachEnsureDeclared(ts));
   PetscCall(GetAttachment(ts, &att));
   if (att) { /* attached already: the new snapshot replaces the old one */

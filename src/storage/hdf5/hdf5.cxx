@@ -109,7 +109,7 @@ PetscErrorCode PetscSnapshotHDF5LoadDM_HDF5(PetscSnapshot snap, const char name[
   PetscCallCXX(group = std::string("/topologies/") + name);
   PetscCall(PetscViewerHDF5HasGroup(viewer, group.c_str(), &has));
   if (!has) PetscCall(PetscViewerDestroy(&viewer));
-  PetscCheck(has, comm, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotHDF5LoadDM: %s holds no DMPlex named \"%s\" (only DMPlex DMs a capture held are saved in PETSc's layout)", file.c_str(), name);
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "PetscSnapshotHDF5LoadDM: %s holds no DMPlex named \"%s\" (only DMPlex DMs a capture held are saved in PETSc's layout)", file.c_str(), name);
   {
     PetscErrorCode ierr = petscsnapshot::plexio::LoadMesh(viewer, comm, name, dm);
     PetscCall(PetscViewerDestroy(&viewer));
@@ -381,7 +381,7 @@ PETSC_INTERN PetscErrorCode PetscSnapshotCreate_HDF5(PetscSnapshot snap)
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5GetFileInfo_C", PetscSnapshotHDF5GetFileInfo_HDF5));
   PetscCall(PetscObjectComposeFunction((PetscObject)snap, "PetscSnapshotHDF5Verify_C", PetscSnapshotHDF5Verify_HDF5));
 #else
-  SETERRQ(PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP_SYS, "PetscSnapshot type \"hdf5\" needs PETSc built with HDF5 (configure PETSc with --download-hdf5 or --with-hdf5)");
 #endif
   PetscFunctionReturn(PETSC_SUCCESS);
 }

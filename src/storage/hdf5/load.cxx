@@ -450,7 +450,7 @@ PetscErrorCode Loading(PetscSnapshot snap, PetscViewer *viewer)
     PetscViewer    v = nullptr;
     PetscErrorCode ierr;
 
-    PetscCheck(!d->lastFile.empty(), comm, PETSC_ERR_PLIB, "no snapshot file was loaded for this restore");
+    PetscCheck(!d->lastFile.empty(), PETSC_COMM_SELF, PETSC_ERR_PLIB, "no snapshot file was loaded for this restore");
     PetscCall(VerifyTopologies(comm, d->lastFile, "PetscSnapshotRestore"));
     open.Run("opening " + d->lastFile + " with PETSc's HDF5 viewer", [&]() { return OpenViewer(comm, d->lastFile.c_str(), FILE_MODE_READ, &v); });
     ierr = open.Agree();

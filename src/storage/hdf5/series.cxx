@@ -104,7 +104,7 @@ PetscErrorCode NextNumber(PetscSnapshot snap, PetscInt *seq)
   PetscCall(NumberedFiles(PetscObjectComm((PetscObject)snap), d->fileName, &files));
   *seq = d->sequence + 1;
   if (!files.empty()) *seq = std::max(*seq, files.back().first + 1);
-  PetscCheck(*seq <= 999999, PetscObjectComm((PetscObject)snap), PETSC_ERR_SUP, "PetscSnapshotCapture: the series %s has reached number 999999; start a new series (another file name)", d->fileName.c_str());
+  PetscCheck(*seq <= 999999, PETSC_COMM_SELF, PETSC_ERR_SUP, "PetscSnapshotCapture: the series %s has reached number 999999; start a new series (another file name)", d->fileName.c_str());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -114,13 +114,13 @@ PetscErrorCode FileToLoad(PetscSnapshot snap, const char caller[], std::string *
   HDF5Data *d = Data(snap);
 
   PetscFunctionBegin;
-  PetscCheck(!d->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
+  PetscCheck(!d->fileName.empty(), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
   if (d->keep <= 0) PetscCallCXX(*file = d->fileName);
   else {
     std::vector<std::pair<PetscInt, std::string>> files;
 
     PetscCall(NumberedFiles(PetscObjectComm((PetscObject)snap), d->fileName, &files));
-    PetscCheck(!files.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_FILE_OPEN, "%s: no snapshot file %s exists", caller, NumberedName(d->fileName, 0).c_str());
+    PetscCheck(!files.empty(), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s: no snapshot file %s exists", caller, NumberedName(d->fileName, 0).c_str());
     PetscCallCXX(*file = files.back().second);
   }
   PetscFunctionReturn(PETSC_SUCCESS);

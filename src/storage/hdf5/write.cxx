@@ -424,7 +424,7 @@ PetscErrorCode PetscSnapshotBeginCapture_HDF5(PetscSnapshot snap)
   HDF5Data *d = Data(snap);
 
   PetscFunctionBegin;
-  PetscCheck(!d->fileName.empty(), PetscObjectComm((PetscObject)snap), PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
+  PetscCheck(!d->fileName.empty(), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "PetscSnapshot of type hdf5 needs a file name: PetscSnapshotHDF5SetFileName() or -snapshot_hdf5_filename");
   /* a file holds the DMs of one capture call: start from an empty inventory, the previous one kept aside (its
      slots hold no data: they are in the file) until the capture is over */
   PetscCall(ReleaseMeshes(d));
