@@ -17,6 +17,12 @@ endif()
 if(NOT PETSC_ARCH AND DEFINED ENV{PETSC_ARCH})
   set(PETSC_ARCH "$ENV{PETSC_ARCH}")
 endif()
+if(NOT PETSC_FIND_OPTIONAL AND PETSC_DIR)
+  # the build remembers the PETSc it was configured with: a later automatic re-run of CMake (cmake --build after a
+  # change to a CMakeLists.txt) without PETSC_DIR in the environment must not switch to the system PETSc
+  set(PETSC_DIR "${PETSC_DIR}" CACHE PATH "PETSc's directory (from the environment or -DPETSC_DIR)" FORCE)
+  set(PETSC_ARCH "${PETSC_ARCH}" CACHE STRING "PETSc's configuration in PETSC_DIR, if any" FORCE)
+endif()
 
 # Whether this PETSc was chosen (PETSC_DIR given) rather than found by default: the installed package then requires it
 set(PETSC_CHOSEN FALSE)
