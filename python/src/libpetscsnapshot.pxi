@@ -64,6 +64,7 @@ cdef extern from "petscsnapshot.h" nogil:
 
     PetscErrorCode PetscSnapshotHDF5SetFileName(PetscSnapshot, const char[])
     PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot, PetscInt)
+    PetscErrorCode PetscSnapshotHDF5SetDurable(PetscSnapshot, PetscBool)
     PetscErrorCode PetscSnapshotHDF5LoadDM(PetscSnapshot, const char[], PetscDM *)
     PetscErrorCode PetscSnapshotHDF5GetFileInfo(PetscSnapshot, PetscMPIInt *, PetscBool *, PetscReal *, PetscInt *, PetscBool *)
 

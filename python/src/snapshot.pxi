@@ -219,6 +219,13 @@ cdef class Snapshot(Object):
         CHKERR(PetscSnapshotHDF5SetKeep(self.snap, <PetscInt>keep))
         return self
 
+    def setHDF5Durable(self, durable=True):
+        """Flush each capture's file and its directory to disk before the capture returns (default ``True``; C:
+        ``PetscSnapshotHDF5SetDurable()``)."""
+        self._valid()
+        CHKERR(PetscSnapshotHDF5SetDurable(self.snap, PETSC_TRUE if durable else PETSC_FALSE))
+        return self
+
     def loadDM(self, name):
         """Load the DMPlex captured under ``name`` from the hdf5 file, distributed over the snapshot's communicator,
         ready for a restore at any rank count (C: ``PetscSnapshotHDF5LoadDM()``). Returns a ``PETSc.DMPlex``."""
