@@ -85,6 +85,13 @@ static PetscErrorCode RunRestep(PetscBool hidden, PetscBool declared, PetscInt *
   PetscCall(PetscSnapshotGetTSCounts(snap, NULL, checks, mismatches));
   PetscCall(PetscSnapshotGetRestepDifference(snap, &diff));
   PetscCall(PetscStrncpy(first, diff, len));
+  { /* the snapshot is borrowed: destroying it by mistake only clears the pointer, the TS goes on and destroys it */
+    PetscSnapshot borrowed = snap;
+
+    PetscCall(PetscSnapshotDestroy(&borrowed));
+    PetscCall(TSStep(f.ts));
+    PetscCall(TestCheck(PETSC_COMM_WORLD, borrowed == NULL ? PETSC_TRUE : PETSC_FALSE, "PetscSnapshotDestroy() of the borrowed snapshot of PetscSnapshotTSSetFromOptions() clears the pointer; the TS steps on and destroys it"));
+  }
   PetscCall(FisherDestroy(&f));
   PetscFunctionReturn(0);
 }

@@ -261,6 +261,7 @@ struct _p_PetscSnapshot {
   petscsnapshot::CaptureUndo *undo; /* during PetscSnapshotCapture(): how to put back what it changed */
   /* TS attachment (src/ts) */
   PetscBool attachedToTS;     /* PetscSnapshotSetTS() was called: -snapshot_test_restep is offered */
+  PetscInt  tsHolds;          /* references held by TS attachments (PetscSnapshotDestroy() never releases those) */
   PetscBool fromOptions;      /* PetscSnapshotSetFromOptions() was called */
   PetscBool testRestep;       /* take every step twice and compare */
   PetscInt  retries;          /* rejected steps rolled back before their retry */

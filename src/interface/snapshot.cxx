@@ -303,6 +303,11 @@ PetscErrorCode PetscSnapshotDestroy(PetscSnapshot *snap)
   PetscFunctionBegin;
   if (!snap || !*snap) PetscFunctionReturn(PETSC_SUCCESS);
   PetscSnapshotValid(*snap, 1);
+  if (((PetscObject)(*snap))->refct <= (*snap)->tsHolds) { /* only its TSs hold it: the caller's reference was borrowed */
+    PetscCall(PetscInfo(*snap, "PetscSnapshotDestroy() of a snapshot that only its TS holds (borrowed, as the one PetscSnapshotTSSetFromOptions() returns): the TS releases it\n"));
+    *snap = nullptr;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (--((PetscObject)(*snap))->refct > 0) {
     *snap = nullptr;
     PetscFunctionReturn(PETSC_SUCCESS);

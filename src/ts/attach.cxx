@@ -33,13 +33,31 @@ static std::map<std::string, StepFn> &OriginalSteps()
   return table;
 }
 
+/* The reference an attachment holds on its snapshot, counted apart (tsHolds): a PetscSnapshotDestroy() of the
+   borrowed snapshot PetscSnapshotTSSetFromOptions() returns must not release it (the TS would use a freed object). */
+static PetscErrorCode HoldSnapshot(PetscSnapshot snap)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscObjectReference((PetscObject)snap));
+  snap->tsHolds++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReleaseSnapshot(PetscSnapshot *snap)
+{
+  PetscFunctionBegin;
+  if (*snap) (*snap)->tsHolds--;
+  PetscCall(PetscSnapshotDestroy(snap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DestroyAttachment(PetscSnapshotContainerCtxArg arg)
 {
   Attachment *att = static_cast<Attachment *>(PetscSnapshotContainerCtxGet(arg));
 
   PetscFunctionBegin;
   PetscCall(TSRestepDestroy(att));
-  PetscCall(PetscSnapshotDestroy(&att->snap));
+  PetscCall(ReleaseSnapshot(&att->snap));
   delete att;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -345,8 +363,8 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscCall(GetAttachment(ts, &att));
   if (att) { /* attached already: the new snapshot replaces the old one */
     if (att->snap != snap) {
-      PetscCall(PetscObjectReference((PetscObject)snap));
-      PetscCall(PetscSnapshotDestroy(&att->snap));
+      PetscCall(HoldSnapshot(snap));
+      PetscCall(ReleaseSnapshot(&att->snap));
       att->snap    = snap;
       att->active  = PETSC_FALSE; /* nothing of the current step is in the new snapshot */
       att->started = PETSC_FALSE;
@@ -357,7 +375,7 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   }
   PetscCallCXX(att = new Attachment());
   att->snap = snap;
-  PetscCall(PetscObjectReference((PetscObject)snap));
+  PetscCall(HoldSnapshot(snap));
   PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &container));
   PetscCall(PetscContainerSetPointer(container, att));
   PetscCall(PetscSnapshotContainerSetDestroy(container, DestroyAttachment));

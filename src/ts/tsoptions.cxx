@@ -32,12 +32,17 @@ PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot snap)
 . ts - the time stepper, after `TSSetFromOptions()`
 
   Output Parameter:
-. snap - the attached snapshot, or NULL when none was asked for (may be NULL: the `TS` keeps its own reference)
+. snap - the attached snapshot, or NULL when none was asked for (the argument may be NULL)
 
   Options Database Keys:
 + -ts_snapshot          - attach a snapshot (`PetscSnapshotSetTS()`)
 - -ts_snapshot_test_restep - and check completeness (`PetscSnapshotSetTestRestep()`); the snapshot's own options
                           take the prefix of the `TS` followed by "ts_", e.g. -ts_snapshot_view
+
+  Notes:
+  The snapshot returned is borrowed: the `TS` owns it and destroys it with itself (`TSDestroy()`). Do not destroy it;
+  if you do, `PetscSnapshotDestroy()` only sets your pointer to NULL, and the `TS` goes on using the snapshot. To keep
+  the snapshot beyond the `TS`, take a reference of your own with `PetscObjectReference()` and destroy that one.
 
   Level: beginner
 
