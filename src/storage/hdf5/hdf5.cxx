@@ -437,7 +437,7 @@ PetscErrorCode PetscSnapshotHDF5SetKeep(PetscSnapshot snap, PetscInt keep)
 {
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
-  PetscCheck(keep >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "PetscSnapshotHDF5SetKeep: keep must be >= 0");
+  PetscCheck(keep >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "PetscSnapshotHDF5SetKeep (-snapshot_hdf5_keep): keep must be >= 0, not %" PetscInt_FMT, keep);
   PetscTryMethod(snap, "PetscSnapshotHDF5SetKeep_C", (PetscSnapshot, PetscInt), (snap, keep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

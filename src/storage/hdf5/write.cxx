@@ -252,7 +252,7 @@ static PetscErrorCode EstimateFileBytes(PetscSnapshot snap, double *bytes)
     local += (double)n * sizeof(PetscScalar) + (double)(pEnd - pStart) * 3 * sizeof(PetscInt);
     sets += 4;
   }
-  local += (double)sets * 4096; /* object headers and attributes, per dataset and rank */
+  local += (double)sets * 1024; /* object headers and attributes, per dataset and rank */
   PetscCall(MPIU_Allreduce(&local, bytes, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
