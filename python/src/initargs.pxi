@@ -8,7 +8,8 @@
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 
 cdef extern from "petscsys.h" nogil:
-    PetscErrorCode PetscOptionsInsertArgs(PetscOptions, int, char **)
+    # char ** up to PETSc 3.24, const char *const * from 3.25: declared void * here, which C converts to either
+    PetscErrorCode PetscOptionsInsertArgs(PetscOptions, int, void *)
 
 import functools as _functools
 import petsc4py as _petsc4py
@@ -28,7 +29,7 @@ cdef int _insert_args(list args) except -1:
     try:
         for i in range(n):
             argv[i] = <char *>(<bytes>encoded[i])  # copied by PETSc
-        CHKERR(PetscOptionsInsertArgs(NULL, <int>n, argv))
+        CHKERR(PetscOptionsInsertArgs(NULL, <int>n, <void *>argv))
     finally:
         PyMem_Free(argv)
     return 0
