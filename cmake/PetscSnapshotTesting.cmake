@@ -17,13 +17,15 @@ endif()
 # Does PETSc's PT-Scotch work here? (Debian's 64-bit-index PETSc crashes or spins in its own DMPlexDistribute with
 # PT-Scotch.) A probe partitions a small mesh on 2 ranks under a timeout, once per build directory; where it fails, the
 # tests that choose PT-Scotch are skipped and say why (PETSCSNAPSHOT_PTSCOTCH_WORKS, PETSCSNAPSHOT_PTSCOTCH_WHY).
-if(NOT DEFINED PETSCSNAPSHOT_PTSCOTCH_WORKS)
+file(MD5 "${CMAKE_CURRENT_LIST_DIR}/probes/ptscotch.c" _probe_md5)
+set(_probe_key "${PETSC_ROOT};${PETSC_VERSION};${_probe_md5}") # probed again for another PETSc or probe
+if(NOT DEFINED PETSCSNAPSHOT_PTSCOTCH_WORKS OR NOT PETSCSNAPSHOT_PTSCOTCH_PROBED STREQUAL _probe_key)
   set(_probe_dir "${CMAKE_BINARY_DIR}/probes/ptscotch")
   try_compile(_probe_built "${_probe_dir}" "${CMAKE_CURRENT_LIST_DIR}/probes/ptscotch.c"
     CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${PETSC_INCLUDE_DIRS}" LINK_LIBRARIES ${PETSC_LIBRARY} MPI::MPI_C m
     COPY_FILE "${_probe_dir}/ptscotch_probe" OUTPUT_VARIABLE _probe_log)
   if(NOT _probe_built)
-    set(_why "the probe did not build")
+    set(_why "the probe did not build: ${_probe_log}")
     set(_works FALSE)
   else()
     execute_process(COMMAND ${CMAKE_COMMAND} -E env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -36,8 +38,9 @@ if(NOT DEFINED PETSCSNAPSHOT_PTSCOTCH_WORKS)
       set(_why "PETSc's own DMPlexDistribute with PT-Scotch failed on 2 ranks (${_rc})")
     endif()
   endif()
-  set(PETSCSNAPSHOT_PTSCOTCH_WORKS ${_works} CACHE BOOL "PETSc's PT-Scotch partitions a mesh here (probed)")
-  set(PETSCSNAPSHOT_PTSCOTCH_WHY "${_why}" CACHE STRING "why PT-Scotch tests are skipped")
+  set(PETSCSNAPSHOT_PTSCOTCH_WORKS ${_works} CACHE BOOL "PETSc's PT-Scotch partitions a mesh here (probed)" FORCE)
+  set(PETSCSNAPSHOT_PTSCOTCH_WHY "${_why}" CACHE STRING "why PT-Scotch tests are skipped" FORCE)
+  set(PETSCSNAPSHOT_PTSCOTCH_PROBED "${_probe_key}" CACHE INTERNAL "what the PT-Scotch probe ran against")
 endif()
 if(NOT PETSCSNAPSHOT_PTSCOTCH_WORKS)
   message(STATUS "PT-Scotch tests skipped: ${PETSCSNAPSHOT_PTSCOTCH_WHY}")

@@ -9,7 +9,11 @@ int main(int argc, char **argv)
   PetscInt         faces[2] = {4, 4};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+#if PETSC_VERSION_LT(3, 22, 0)
   PetscCall(DMPlexCreateBoxMesh(PETSC_COMM_WORLD, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, &dm));
+#else
+  PetscCall(DMPlexCreateBoxMesh(PETSC_COMM_WORLD, 2, PETSC_FALSE, faces, NULL, NULL, NULL, PETSC_TRUE, 0, PETSC_FALSE, &dm));
+#endif
   PetscCall(DMPlexGetPartitioner(dm, &part));
   PetscCall(PetscPartitionerSetType(part, PETSCPARTITIONERPTSCOTCH));
   PetscCall(DMPlexDistribute(dm, 0, NULL, &dist));
