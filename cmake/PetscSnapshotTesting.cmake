@@ -25,7 +25,8 @@ if(NOT DEFINED PETSCSNAPSHOT_PTSCOTCH_WORKS OR NOT PETSCSNAPSHOT_PTSCOTCH_PROBED
     CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${PETSC_INCLUDE_DIRS}" LINK_LIBRARIES ${PETSC_LIBRARY} MPI::MPI_C m
     COPY_FILE "${_probe_dir}/ptscotch_probe" OUTPUT_VARIABLE _probe_log)
   if(NOT _probe_built)
-    set(_why "the probe did not build: ${_probe_log}")
+    string(SUBSTRING "${_probe_log}" 0 400 _probe_head)
+    set(_why "the probe did not build: ${_probe_head}")
     set(_works FALSE)
   else()
     execute_process(COMMAND ${CMAKE_COMMAND} -E env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
