@@ -43,8 +43,11 @@ if(NOT DEFINED PETSCSNAPSHOT_PTSCOTCH_WORKS OR NOT PETSCSNAPSHOT_PTSCOTCH_PROBED
   set(PETSCSNAPSHOT_PTSCOTCH_WHY "${_why}" CACHE STRING "why PT-Scotch tests are skipped" FORCE)
   set(PETSCSNAPSHOT_PTSCOTCH_PROBED "${_probe_key}" CACHE INTERNAL "what the PT-Scotch probe ran against")
 endif()
+set(PETSCSNAPSHOT_NO_PTSCOTCH_ARG) # test_hdf5_nm: skip its cases that partition with PT-Scotch
 if(NOT PETSCSNAPSHOT_PTSCOTCH_WORKS)
-  message(STATUS "PT-Scotch tests skipped: ${PETSCSNAPSHOT_PTSCOTCH_WHY}")
+  message(STATUS "PT-Scotch tests skipped: ${PETSCSNAPSHOT_PTSCOTCH_WHY}; the tests partition with the simple partitioner where PETSc would take its default (PT-Scotch)")
+  set(PETSCSNAPSHOT_NO_PTSCOTCH_ARG -no_ptscotch)
+  list(APPEND PETSCSNAPSHOT_TEST_ENV "PETSC_OPTIONS=-petscpartitioner_type simple")
 endif()
 
 
