@@ -288,12 +288,12 @@ int main(int argc, char **argv)
       PetscCall(PetscPopErrorHandler());
       {
         PetscBool   all = ierr ? PETSC_TRUE : PETSC_FALSE, any = all;
-        const char *text = NULL;
+        ExampleErrorText text = NULL;
 
         PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &all, 1, EXAMPLE_MPI_BOOL, MPI_LAND, PETSC_COMM_WORLD));
         PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &any, 1, EXAMPLE_MPI_BOOL, MPI_LOR, PETSC_COMM_WORLD));
         PetscCall(Mark("returned"));
-        if (ierr) PetscCall(PetscErrorMessage(ierr, NULL, (char **)&text));
+        if (ierr) PetscCall(PetscErrorMessage(ierr, NULL, &text));
         PetscCall(PetscPrintf(PETSC_COMM_WORLD, "caught on %s: %s\n", all ? "every rank" : (any ? "SOME RANKS ONLY" : "no rank"), text ? text : "(nothing)"));
         /* a refused restore writes nothing; after a refused capture the application's state is untouched too */
         if (strstr(c, "restore") && !strstr(c, "callback")) {
