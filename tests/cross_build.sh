@@ -4,7 +4,7 @@
 # restored exactly (the reader's bitwise checks pass) or refused with a clear message naming the integer size; never
 # a crash, a hang or a wrong value. usage: cross_build.sh <test_hdf5 of build A> <test_hdf5 of build B>
 set -u
-a=$1 b=$2
+a=$(realpath "$1") b=$(realpath "$2")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 passed=0 failed=0
 for pair in "$a $b" "$b $a"; do

@@ -242,6 +242,7 @@ static const char *Explain(const char *name, int entry)
     {"dmplex_storage_version", "version of PETSc's DMPlex HDF5 layout in /topologies (2.x loads on any rank count)"},
     {"format", "always \"petsc-snapshot\""},
     {"library_version", "petsc-snapshot version that wrote the file"},
+    {"petsc_int_bytes", "bytes of the writer's PetscInt (4, or 8 with 64-bit indices): restored only by a PETSc with the same"},
     {"petsc_version", "PETSc that wrote the file"},
     {"petsc_version_git", "PETSc that wrote the file (git tag)"},
     {"schema_version", "layout version of the file (3: sealed by a whole-file XXH3-64 after the HDF5 data; XXH3-64 per dataset)"},

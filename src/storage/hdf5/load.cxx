@@ -300,8 +300,15 @@ PetscErrorCode OpenLocal(PetscSnapshot snap, const char caller[], std::string *f
     else if (schema < schemaVersion) lf.Fail(*file + " has schema version " + std::to_string(schema) + ", older than the " + std::to_string(schemaVersion) + " this petsc-snapshot reads: re-create the checkpoint with this version");
     else if (schema > schemaVersion) lf.Fail(*file + " has schema version " + std::to_string(schema) + ", newer than the " + std::to_string(schemaVersion) + " this petsc-snapshot reads: upgrade petsc-snapshot");
     else {
+      int intBytes = 0;
+
       PetscCall(ReadNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, writers, &found));
       if (!found || *writers < 1 || *writers > (1 << 24)) lf.Fail(*file + " has no valid comm_size attribute");
+      /* PetscInt data (layouts, swarm cell ids, integer state) are stored as this build's PetscInt: another size
+         would be read converted and fail its checksums as if the file were damaged */
+      PetscCall(ReadNumericAttribute(root, "petsc_int_bytes", H5T_NATIVE_INT, 1, &intBytes, &found));
+      if (found && intBytes != (int)sizeof(PetscInt))
+        lf.Fail(*file + " was written by a PETSc with " + std::to_string(8 * intBytes) + "-bit PetscInt and this PETSc has " + std::to_string(8 * sizeof(PetscInt)) + "-bit PetscInt (--with-64-bit-indices differs): its integer data (DMPlex layouts, swarm cell ids, PetscInt state) cannot be restored here; restore it with a PETSc of " + std::to_string(8 * intBytes) + "-bit PetscInt");
     }
     PetscFunctionReturn(PETSC_SUCCESS);
   });

@@ -152,7 +152,7 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
   PetscCallMPI(MPI_Bcast(created, sizeof(created), MPI_CHAR, 0, comm)); /* attributes must agree on every rank */
   lf.Run(file + ": writing the root attributes", [&]() -> PetscErrorCode {
     char     petscVersion[64], libVersion[64];
-    int      schema = schemaVersion, ranks = size, captures = (int)snap->captureCount + 1;
+    int      schema = schemaVersion, ranks = size, captures = (int)snap->captureCount + 1, intBytes = (int)sizeof(PetscInt);
     H5Handle root(H5Gopen2(fid, "/", H5P_DEFAULT), H5Gclose);
 
     PetscFunctionBegin;
@@ -163,6 +163,7 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
     PetscCall(WriteStringAttribute(root, "library_version", libVersion));
     PetscCall(WriteStringAttribute(root, "petsc_version", petscVersion));
     PetscCall(WriteNumericAttribute(root, "comm_size", H5T_NATIVE_INT, 1, &ranks));
+    PetscCall(WriteNumericAttribute(root, "petsc_int_bytes", H5T_NATIVE_INT, 1, &intBytes));
     PetscCall(WriteStringAttribute(root, "created", created));
     PetscCall(WriteNumericAttribute(root, "captures", H5T_NATIVE_INT, 1, &captures));
     PetscCall(WriteTSAttributes(comm, root, *snap->entries));
