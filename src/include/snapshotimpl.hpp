@@ -278,6 +278,9 @@ PETSC_INTERN PetscErrorCode PetscSnapshotReport_Internal(PetscSnapshot, const ch
 
 /* PetscSnapshotSetTS(): the snapshot is attached; read its TS options if it was set from options (src/ts/tsoptions.cxx) */
 PETSC_INTERN PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot);
+PETSC_INTERN PetscErrorCode PetscSnapshotTSAttachFromOptions_Internal(TS, PetscSnapshot *);
+PETSC_INTERN PetscErrorCode PetscSnapshotTSGetAttached_Internal(TS, PetscSnapshot *);
+PETSC_INTERN PetscErrorCode PetscSnapshotWrapTSTypes_Internal(void);
 
 /* Compare two snapshots array by array: a description of the arrays that differ on any rank (in DM and name order, the
    first four), or an empty string. Collective. */

@@ -101,11 +101,13 @@ PetscErrorCode PetscSnapshotRegister(const char sname[], PetscErrorCode (*functi
 }
 
 #if defined(PETSC_HAVE_DYNAMIC_LIBRARIES) && defined(PETSC_USE_SHARED_LIBRARIES)
-/* Called by PETSc when the library is loaded with -dll_append libpetscsnapshot.so */
+/* Called by PETSc when the library is loaded with -dll_append /path/to/libpetscsnapshot.so: besides the package,
+   every TS type's constructor is wrapped so that TSSetFromOptions() reads -ts_snapshot (src/ts/typewrap.cxx) */
 PETSC_EXTERN PetscErrorCode PetscDLLibraryRegister_petscsnapshot(void)
 {
   PetscFunctionBegin;
   PetscCall(PetscSnapshotInitializePackage());
+  PetscCall(PetscSnapshotWrapTSTypes_Internal());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 #endif

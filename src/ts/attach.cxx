@@ -387,6 +387,17 @@ PetscErrorCode PetscSnapshotSetTS(PetscSnapshot snap, TS ts)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The snapshot attached to a TS, or NULL: borrowed. */
+PetscErrorCode PetscSnapshotTSGetAttached_Internal(TS ts, PetscSnapshot *snap)
+{
+  Attachment *att;
+
+  PetscFunctionBegin;
+  PetscCall(GetAttachment(ts, &att));
+  *snap = att ? att->snap : nullptr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /*@
   PetscSnapshotGetTSCounts - Gets what an attached `TS` did with the snapshot
 

@@ -50,9 +50,8 @@ PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot snap)
 @*/
 PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
 {
-  PetscBool     attach = PETSC_FALSE;
-  const char   *prefix;
-  PetscSnapshot s;
+  PetscBool   attach = PETSC_FALSE, restep = PETSC_FALSE;
+  const char *prefix;
 
   PetscFunctionBegin;
   PetscCheck(ts && ((PetscObject)ts)->classid == TS_CLASSID, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PetscSnapshotTSSetFromOptions: argument 1 is not a TS");
@@ -61,15 +60,36 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   /* listed by -help, with the TS's prefix (not PetscObjectOptionsBegin(): TSSetFromOptions() already listed the TS's) */
   PetscOptionsBegin(PetscObjectComm((PetscObject)ts), prefix, "petsc-snapshot attachment of a TS", "TS");
   PetscCall(PetscOptionsBool("-ts_snapshot", "Attach a petsc-snapshot that rolls back every rejected step", "PetscSnapshotTSSetFromOptions", attach, &attach, nullptr));
+  PetscCall(PetscOptionsBool("-ts_snapshot_test_restep", "Attach a petsc-snapshot and take every step twice, comparing bitwise", "PetscSnapshotSetTestRestep", restep, &restep, nullptr));
   PetscOptionsEnd();
-  if (!attach) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &s));
-  PetscCall(PetscSnapshotSetOptionsPrefix(s, prefix));
-  PetscCall(PetscSnapshotAppendOptionsPrefix(s, "ts_"));
-  PetscCall(PetscSnapshotSetFromOptions(s));
-  PetscCall(PetscSnapshotSetTS(s, ts));
+  if (!attach && !restep) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSnapshotTSAttachFromOptions_Internal(ts, snap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Attach a snapshot set from the options with the prefix of the TS followed by "ts_", unless one is attached already
+   (a program loading the package with -dll_append attached it in TSSetFromOptions(), then calls
+   PetscSnapshotTSSetFromOptions() itself): the snapshot is borrowed, the TS holds it. */
+PetscErrorCode PetscSnapshotTSAttachFromOptions_Internal(TS ts, PetscSnapshot *snap)
+{
+  const char   *prefix;
+  PetscSnapshot s;
+  DM            dm;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSnapshotTSGetAttached_Internal(ts, &s));
+  if (!s) {
+    PetscCall(TSGetDM(ts, &dm)); /* a program without a DM of its own gets the TS's default one now, as TSSetUp() would */
+    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)ts, &prefix));
+    PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &s));
+    PetscCall(PetscSnapshotSetOptionsPrefix(s, prefix));
+    PetscCall(PetscSnapshotAppendOptionsPrefix(s, "ts_"));
+    PetscCall(PetscSnapshotSetFromOptions(s));
+    PetscCall(PetscSnapshotSetTS(s, ts));
+    PetscCall(PetscSnapshotDestroy(&s)); /* the TS holds it */
+    PetscCall(PetscSnapshotTSGetAttached_Internal(ts, &s));
+  }
   if (snap) *snap = s;
-  PetscCall(PetscSnapshotDestroy(&s)); /* the TS holds it */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
