@@ -38,6 +38,7 @@ struct Attachment {
   DM            scratch  = nullptr;     /* restep check: a DM on which the undeclared composed objects are captured */
   PetscSnapshot composed[2] = {nullptr, nullptr}; /* ... before and after the first take of a step */
   PetscBool     haveAfter = PETSC_FALSE; /* composed[1] holds them after the previous step */
+  Identity      composedIds;              /* ... which objects they were (name composed under, id) */
   Identity      identity;                 /* ... the objects of the TS after the previous step */
   PetscBool     haveIdentity = PETSC_FALSE;
 };

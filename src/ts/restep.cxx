@@ -189,7 +189,9 @@ static PetscErrorCode Guard(TS ts, const char what[], F &&part, std::string *why
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The undeclared composed objects alone, captured on a scratch DM named as the TS's DM, into composed[which] */
+static const char scratchSuffix[] = " (composed on its TS)";
+
+/* The undeclared composed objects alone, captured on a scratch DM named after the TS's DM, into composed[which] */
 static PetscErrorCode CaptureComposed(TS ts, Attachment *att, const std::vector<Composed> &composed, int which)
 {
   const char    *name;
@@ -198,9 +200,14 @@ static PetscErrorCode CaptureComposed(TS ts, Attachment *att, const std::vector<
   PetscFunctionBegin;
   if (!att->scratch) PetscCall(DMShellCreate(PetscObjectComm((PetscObject)ts), &att->scratch));
   PetscCall(PetscObjectGetName((PetscObject)ts->dm, &name));
-  PetscCall(PetscObjectSetName((PetscObject)att->scratch, name));
+  /* not the TS's DM's own name: a composed particle TS's swarm has the TS's DM as its cell DM, captured with it
+     (PETSc's ex77); ReportComposed() names the scratch as the TS's DM again */
+  PetscCall(PetscObjectSetName((PetscObject)att->scratch, (std::string(name) + scratchSuffix).c_str()));
   PetscCall(DeclareComposed(att->scratch, composed, PETSC_TRUE));
+  /* the TS itself is not theirs: a composed swarm's cell DM is the TS's DM, which declares the TS (rolled back) */
+  PetscCall(PetscSnapshotDMRemoveState(ts->dm, "ts"));
   ierr = PetscSnapshotCapture(att->composed[which], att->scratch);
+  PetscCall(TSAttachEnsureDeclared(ts));
   PetscCall(DeclareComposed(att->scratch, composed, PETSC_FALSE));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -218,6 +225,7 @@ static PetscErrorCode ReportComposed(TS ts, Attachment *att, int from, int to, P
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   if (first.empty()) PetscFunctionReturn(PETSC_SUCCESS);
+  for (size_t at; (at = first.find(scratchSuffix)) != std::string::npos;) PetscCallCXX(first.erase(at, sizeof(scratchSuffix) - 1));
   att->snap->restepMismatches++;
   PetscCallCXX(*att->snap->restepFirst = first);
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g: %s changed %s: state that no retry or restore rolls back (declare it with PetscSnapshotDMAddState())\n", (double)start, first.c_str(), when));
@@ -350,6 +358,31 @@ static PetscErrorCode ComposedUnchanged(TS ts, const std::vector<Composed> &comp
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Objects composed on the TS that are not those of the previous step (a program that makes a new particle TS every
+   step, as PETSc's ex77 does): reported by name, and what the scratch snapshots held of the old ones dropped. */
+static PetscErrorCode ComposedReplacedBetweenSteps(TS ts, Attachment *att, const std::vector<Composed> &composed, PetscReal start)
+{
+  Identity    ids;
+  std::string names, local, why;
+  bool        replaced, any;
+
+  PetscFunctionBegin;
+  for (const Composed &c : composed) PetscCallCXX(ids.emplace_back(c.name, c.obj->id));
+  replaced = att->haveAfter && ids != att->composedIds;
+  if (replaced)
+    for (const Composed &c : composed) PetscCallCXX(names += (names.empty() ? "\"" : ", \"") + c.name + "\"");
+  if (replaced) PetscCallCXX(local = "the objects composed on the TS as " + names + " are new objects since the previous step: whatever a step leaves in them escapes every retry; declare what must be rolled back with PetscSnapshotDMAddState() or compose the same objects each step");
+  PetscCall(AgreeFailure(PetscObjectComm((PetscObject)ts), replaced, local, &any, &why));
+  if (any) {
+    PetscCall(NotCompared(ts, att, start, "", why));
+    for (PetscSnapshot s : att->composed)
+      if (s) PetscCall(PetscSnapshotReset(s));
+    att->haveAfter = PETSC_FALSE;
+  }
+  PetscCallCXX(att->composedIds = ids);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The step from the captured start (snap), taken twice, both from a restarted method so that they do the same
    arithmetic (see docs/ts.md); the results compared. The run continues from the first take when undeclared composed
    objects were captured (the second take changed them again) or the check failed after it, else from the second
@@ -366,6 +399,7 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
   PetscFunctionBegin;
   PetscCall(EnsureTakes(ts, att));
   PetscCall(FindUndeclaredComposed(ts, &composed));
+  PetscCall(ComposedReplacedBetweenSteps(ts, att, composed, start));
   /* the undeclared composed objects now, and after the first take: what changed between steps and in this one? */
   if (!composed.empty()) {
     PetscCall(Guard(ts, "capturing the objects composed on the TS", [&]() { return CaptureComposed(ts, att, composed, 0); }, &why));
