@@ -27,20 +27,32 @@ deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" > /dev/null
 }
 
+# PETSc's installed examples, which the tutorial tests build: named after the PETSc version (libpetsc3.18-dev-examples).
+examples() {
+  local v sudo=""
+  v=$(ls /usr/share/petsc 2> /dev/null | sort -V | tail -1)
+  [ -n "$v" ] || return 0
+  dpkg-query -W -f='${Status}' "libpetsc$v-dev-examples" 2> /dev/null | grep -q "install ok installed" && return 0
+  echo "installing: libpetsc$v-dev-examples"
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "libpetsc$v-dev-examples" > /dev/null
+}
+
 build() {
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
 case "${1:-}" in
-  deps) deps ;;
-  build) deps && build ;;
+  deps) deps && examples ;;
+  build) deps && examples && build ;;
   example)
-    deps && build
+    deps && examples && build
     mpiexec -n 2 "$BUILD_DIR/examples/heat_retry" -snapshot_view "${@:2}"
     ;;
   test)
-    deps && build
+    deps && examples && build
     cd "$BUILD_DIR" && ctest --output-on-failure -j "$JOBS" "${@:2}"
     ;;
   *) echo "usage: $0 example|test|deps|build"; exit 2 ;;

@@ -51,7 +51,7 @@ mount_fs() { # /proc, /sys (hwloc's topology, UCX's interfaces) and a private /d
   mountpoint -q "$dir/dev/shm" || { mount -t tmpfs -o size=2g tmpfs "$dir/dev/shm"; MOUNTED+=("$dir/dev/shm"); }
 }
 
-ensure_chroot() {
+make_chroot() {
   local suite=$1 dir=$ROOT/$1
   if [ -f "$dir/.petsc-matrix-ready" ]; then
     echo "== $suite: reusing $dir"
@@ -86,6 +86,21 @@ ensure_chroot() {
   mv "$dir.tmp" "$dir"
   echo "== $suite: created in $((SECONDS - t0)) s"
 }
+
+# PETSc's installed examples (the tutorial tests build them): the package is named after the PETSc version the suite
+# has (libpetsc3.22-dev-examples), so it is found after petsc-dev is in.
+ensure_examples() {
+  local suite=$1 dir=$ROOT/$1 v
+  v=$(in_chroot "$dir" sh -c 'ls /usr/share/petsc | sort -V | tail -1')
+  in_chroot "$dir" dpkg-query -W -f='${Status}' "libpetsc$v-dev-examples" 2> /dev/null | grep -q "install ok installed" && return 0
+  echo "== $suite: installing libpetsc$v-dev-examples"
+  mount_fs "$dir"
+  in_chroot "$dir" apt-get -o Acquire::Check-Valid-Until=false update -qq
+  in_chroot "$dir" apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends \
+    "libpetsc$v-dev-examples" > "$ROOT/$suite-apt.log" 2>&1 || { tail -20 "$ROOT/$suite-apt.log"; return 1; }
+}
+
+ensure_chroot() { make_chroot "$1" && ensure_examples "$1"; }
 
 run_suite() {
   local suite=$1 dir=$ROOT/$1
