@@ -4,8 +4,9 @@
   scripts/check-man-html.py [--generate] OUTDIR   (with --generate, first run scripts/gen-man-html.py OUTDIR)
 
 For every page: the summary once, a Synopsis with the #include of a public header and the declaration (a function's
-ending in ");"), every parameter in a table, no raw doctext markup, every See Also entry a link, every link to our
-own pages resolving to a generated file, a Level; the index lists every page with its summary.
+ending in ");"), the collectivity after it, every section of the comment under its heading (its parameters as table
+rows, its paragraphs as <p>, its code blocks as <pre>), no raw doctext markup, every See Also entry a link, every
+link to our own pages resolving to a generated file, a Level, a Location; the index lists every page with its summary.
 """
 import html, pathlib, re, subprocess, sys
 from html.parser import HTMLParser
@@ -57,7 +58,7 @@ for area, plist in pages().items():
         checked += 1
         doc = Blocks()
         doc.feed(path.read_text())
-        blocks = [(t, " ".join(s.split()) if t != "pre" else s, h) for t, s, h in doc.blocks]
+        blocks = [(t, " ".join(s.split()) if t != "pre" else s.strip("\n"), h) for t, s, h in doc.blocks]
         alltext = "\n".join(s for _, s, _ in blocks)
         summary = text(page.summary)
         if alltext.count(summary) != 1 or alltext.count(summary[-40:]) != 1:
@@ -79,16 +80,23 @@ for area, plist in pages().items():
             if pattern.search(alltext):
                 fail(f"raw markup in the page: {what}: {pattern.search(alltext).group(0)!r}")
         f = fields(page.text)
-        cells = {s for t, s, _ in blocks if t == "td"}
+        shown = {kind: {s for t, s, _ in blocks if t == kind} for kind in ("td", "p", "pre")}
         for heading, elements in f["sections"]:
             for kind, content in elements:
-                missing = [n for n, _ in content if n not in cells] if kind == "params" else []
+                missing = {"params": lambda: [n for n, _ in content if n not in shown["td"]],
+                           "p": lambda: [] if text(content) in shown["p"] else [content[:60]],
+                           "pre": lambda: [] if content in shown["pre"] else [content[:60]]}[kind]()
                 if missing or (heading and heading not in after):
-                    fail(f"section {heading!r} or its table rows {missing} are missing")
+                    fail(f"section {heading!r} or its {kind} {missing} are missing")
         see = after.get("See Also", [("", "", [])])[0]
         if f["seealso"] and (see[0] != "p" or len(see[2]) != len(f["seealso"])
                              or re.sub(r"[\w()]+", "", see[1]).replace(",", "").strip()):
             fail(f"See Also has {len(see[2])} links for {len(f['seealso'])} entries: {see[1]!r}")
+        following = after.get("Synopsis", [None, ("", "", [])])[1]
+        if f["collective"] and following[:2] != ("p", text(f["collective"])):
+            fail(f"the collectivity {f['collective']!r} does not follow the Synopsis")
+        if after.get("Location", [("", "", [])])[0][1] != str(page.path):
+            fail("no Location naming the source file")
         level = after.get("Level", [("", "", [])])[0]
         if level[0] != "p" or level[1] not in LEVELS:
             fail("no Level")
