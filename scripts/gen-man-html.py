@@ -14,7 +14,8 @@ from manpages import pages, sections, order, fields
 
 PETSC = "https://petsc.org/release/manualpages"
 # PETSc's manual-page section of a symbol, by its longest matching prefix; None: PETSc has no page of its own for it
-PREFIXES = [("PetscSnapshot", None), ("PETSCSNAPSHOT", None), ("DMSwarmPICField_", None), ("DMSwarmField_", None), ("PETSC_ERR_", None), ("PETSC_VIEWER_ASCII_", None),
+PREFIXES = [("PetscSnapshot", None), ("PETSCSNAPSHOT", None), ("DMSwarmPICField_", None), ("DMSwarmField_", None),
+            ("PETSC_ERR_", None), ("PETSC_STRUCT", None), ("PETSC_VIEWER_ASCII_", None),
             ("DMPlex", "DMPlex"), ("DMPLEX", "DMPlex"), ("DMSwarm", "DMSwarm"), ("DMSWARM", "DMSwarm"),
             ("DMDA", "DMDA"), ("DMTS", "TS"), ("DMSNES", "SNES"), ("DM", "DM"), ("TS", "TS"), ("SNES", "SNES"),
             ("KSP", "KSP"), ("PC", "PC"), ("Vec", "Vec"), ("Mat", "Mat"), ("IS", "IS"), ("PetscViewer", "Viewer"),
@@ -87,6 +88,8 @@ def render(name, area, page, f):
     return "\n".join(lines) + "\n"
 
 
+for stale in set(out.glob("*.html")) - {out / f"{n}.html" for n in names} - {out / "index.html"}:
+    stale.unlink()  # the page of a symbol that is gone must not be installed
 for name, (area, page, f) in names.items():
     (out / f"{name}.html").write_text(render(name, area, page, f))
 index = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>petsc-snapshot manual pages</title>{STYLE}</head>"
