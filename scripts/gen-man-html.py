@@ -65,7 +65,8 @@ def element(kind, content, self_name):
         return f"<pre>{html.escape(content, quote=False)}</pre>"
     if kind == "p":
         return f"<p>{inline(content, self_name)}</p>"
-    rows = "".join(f"<tr><td><code>{html.escape(n)}</code></td><td>{inline(d, self_name)}</td></tr>" for n, d in content)
+    rows = "".join(f"<tr><td><code>{html.escape(n)}</code></td><td>{inline(d, self_name)}</td></tr>"
+                   for n, d in content)
     return f"<table><tr><th>name</th><th>description</th></tr>{rows}</table>"
 
 

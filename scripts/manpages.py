@@ -114,7 +114,8 @@ def fields(text):
             if heading.group(1) == "Level":
                 out["level"] = heading.group(3).strip()
             else:  # a qualifier, "Output Parameters (each may be NULL):", is the section's first paragraph
-                out["sections"].append((heading.group(1), [("p", heading.group(2).strip())] if heading.group(2) else []))
+                qualifier = [("p", heading.group(2).strip())] if heading.group(2) else []
+                out["sections"].append((heading.group(1), qualifier))
         elif stripped.startswith(".seealso:"):
             flush()
             rest = " ".join([stripped[len(".seealso:"):]] + [l.strip() for l in lines[i:]])
