@@ -17,7 +17,8 @@ out = pathlib.Path(args[0])
 if "--generate" in sys.argv:
     subprocess.run([sys.executable, str(root / "scripts" / "gen-man-html.py"), str(out)], check=True)
 RAW = [(re.compile(r"(^|\n)\s*[+.-]\s+\S[^\n]* - "), "a doctext parameter marker"),
-       (re.compile(r"\.seealso"), ".seealso"), (re.compile(r"`"), "a backtick"), (re.compile(r"[@SEJM]\*/|/\*[@SEJM]"), "a comment marker"),
+       (re.compile(r"\.seealso"), ".seealso"), (re.compile(r"`"), "a backtick"),
+       (re.compile(r"[@SEJM]\*/|/\*[@SEJM]"), "a comment marker"),
        (re.compile(r"(^|\n)\s*\.v[be]\b"), ".vb/.ve"), (re.compile(r"(^|\n)\s*\$ "), "a $ line"),
        (re.compile(r"(^|\n)\s*(Input|Output) Parameters?:|Level:|Notes:"), "a raw doctext heading")]
 LEVELS = {"beginner", "intermediate", "advanced", "developer"}
