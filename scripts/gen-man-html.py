@@ -95,7 +95,7 @@ for name, (area, page, f) in names.items():
     (out / f"{name}.html").write_text(render(name, area, page, f))
 index = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>petsc-snapshot manual pages</title>{STYLE}</head>"
          "<body>", "<h1>petsc-snapshot manual pages</h1>",
-         "<p>Every public symbol of <code>#include &lt;petscsnapshot.h&gt;</code>, by part of the library.</p>"]
+         "<p>The functions and types of <code>#include &lt;petscsnapshot.h&gt;</code>, by part of the library.</p>"]
 for area in order:
     entries = sorted((n, v) for n, v in names.items() if v[0] == area)
     if entries:
