@@ -15,15 +15,16 @@ def render():
     lines.append("| name | summary |")
     lines.append("|---|---|")
     for area in order:
-        for name, summary, _, _ in sorted(allpages.get(area, [])):
-            lines.append(f"| [`{name}`](#{name.lower()}) | {summary} |")
+        for page in sorted(allpages.get(area, [])):
+            lines.append(f"| [`{page.name}`](#{page.name.lower()}) | {page.summary} |")
     lines.append("")
     for area in order:
         if area not in allpages:
             continue
         lines += [f"## {sections[area]}", ""]
-        for name, summary, text, path in sorted(allpages[area]):
-            lines += [f"### {name}", "", summary, "", f"Source: `{path}`", "", "```", body(text), "```", ""]
+        for page in sorted(allpages[area]):
+            lines += [f"### {page.name}", "", page.summary, "", f"Source: `{page.path}`", "",
+                      "```c", f"#include <{page.header}>", page.synopsis, "```", "", "```", body(page.text), "```", ""]
     return "\n".join(lines)
 
 
