@@ -196,6 +196,8 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotDMAddStateCallbacks(DM, const char[], P
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetTS(PetscSnapshot, TS);
 PETSC_EXTERN PetscErrorCode PetscSnapshotTSSetFromOptions(TS, PetscSnapshot *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetTSComposed(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSComposed(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetSkipUnchanged(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *);

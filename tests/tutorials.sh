@@ -9,6 +9,7 @@
 #      rejection by a plain run);
 #   3. with -ts_snapshot_test_restep alone every step is taken twice and none differs (the TS is all the state).
 # mode restep: -ts_snapshot_test_restep reports the state that escapes the TS (expected text in RESTEP_EXPECT).
+# mode composed: -ts_snapshot captures the objects composed on the TS (the view shows CAPTURED_EXPECT).
 # mode prefix: PREFIX_OPTION (e.g. -part_ts_snapshot) attaches to the TS of that prefix only.
 set -uo pipefail
 mpiexec=$1 np=$2 lib=$3 plugin=$4 program=$5 mode=$6
@@ -56,6 +57,11 @@ restep)
   run restep "$@" -dll_append "$lib" -ts_snapshot_test_restep -ts_snapshot_view || exit 1
   if grep -q -- "$RESTEP_EXPECT" restep.out; then ok "-ts_snapshot_test_restep reports: $(grep -m1 -- "$RESTEP_EXPECT" restep.out | cut -c1-200)"
   else fail "-ts_snapshot_test_restep: no report containing '$RESTEP_EXPECT'"; grep -m3 "restep" restep.out; fi
+  ;;
+composed)
+  run composed "$@" -dll_append "$lib" -ts_snapshot -ts_snapshot_view || exit 1
+  if grep -q -- "$CAPTURED_EXPECT" composed.out; then ok "-ts_snapshot captures the objects composed on the TS: $(grep -m1 -- "$CAPTURED_EXPECT" composed.out | sed 's/^ *//')"
+  else fail "-ts_snapshot: the view has no '$CAPTURED_EXPECT'"; fi
   ;;
 prefix)
   run prefixed "$@" -dll_append "$lib" "$PREFIX_OPTION" "${PREFIX_OPTION}_view" || exit 1

@@ -111,6 +111,8 @@ static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
   PetscFunctionBegin;
   PetscCall(SwarmGetFields(sw, fields, &n, &unsized));
   PetscCall(CapturedCount(rec, fields, &ncaptured));
+  /* a vector field defined for the present population stays usable for the restored one (a particle TS's vectors) */
+  const PetscBool vectorFieldCurrent = unsized ? PETSC_FALSE : PetscSnapshotSwarmVectorFieldCurrent(sw, n);
   PetscCall(DMSwarmSetLocalSizes(sw, ncaptured, -1)); /* keeps the allocation when it is large enough */
   if (unsized) { /* now that it has sizes, the field list is checked against DMSwarmGetField() too */
     PetscCall(SwarmGetFields(sw, fields, &n));
@@ -138,6 +140,11 @@ static PetscErrorCode RestoreSwarm(PetscSnapshotRecord rec, DM sw, void *)
     }
   }
   PetscCall(PetscSnapshotSwarmInvalidateSort(sw)); /* a cell sort made before the restore describes another population */
+  if (vectorFieldCurrent) {
+    PetscInt nnow;
+    PetscCall(DMSwarmGetLocalSize(sw, &nnow));
+    if (!PetscSnapshotSwarmVectorFieldCurrent(sw, nnow)) PetscCall(PetscSnapshotSwarmRedefineVectorField(sw));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -129,6 +129,38 @@ static inline PetscErrorCode PetscSnapshotSwarmInvalidateSort(DM sw)
   #endif
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* The field DMCreateGlobalVector() of the swarm gives (DMSwarmVectorDefineField()) was defined for nlocal particles:
+   is it current for n? Up to 3.22 the swarm records the size and refuses a stale one ("DMSwarm sizes have changed since
+   last call to VectorDefineField"); from 3.23 the field lives in the cell DM and vectors take the size they find. */
+static inline PetscBool PetscSnapshotSwarmVectorFieldCurrent(DM sw, PetscInt n)
+{
+  #if PETSC_VERSION_LT(3, 23, 0)
+  DM_Swarm *swarm = (DM_Swarm *)sw->data;
+  return (swarm->vec_field_set && swarm->vec_field_nlocal == n) ? PETSC_TRUE : PETSC_FALSE;
+  #else
+  (void)sw;
+  (void)n;
+  return PETSC_FALSE;
+  #endif
+}
+
+/* Define the swarm's vector field again for its present size (after a restore changed the size) */
+static inline PetscErrorCode PetscSnapshotSwarmRedefineVectorField(DM sw)
+{
+  PetscFunctionBegin;
+  #if PETSC_VERSION_LT(3, 23, 0)
+  {
+    DM_Swarm *swarm = (DM_Swarm *)sw->data;
+    char      name[PETSC_MAX_PATH_LEN];
+    PetscCall(PetscStrncpy(name, swarm->vec_field_name, sizeof(name)));
+    PetscCall(DMSwarmVectorDefineField(sw, name));
+  }
+  #else
+  (void)sw;
+  #endif
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 #endif
 
 /* HDF5 (not PETSc) differences. HDF5 1.12 maps H5Ovisit to H5Ovisit3, which takes the info fields to fill (1.10.3's

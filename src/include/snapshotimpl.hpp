@@ -264,6 +264,7 @@ struct _p_PetscSnapshot {
   PetscInt  tsHolds;          /* references held by TS attachments (PetscSnapshotDestroy() never releases those) */
   PetscBool fromOptions;      /* PetscSnapshotSetFromOptions() was called */
   PetscBool testRestep;       /* take every step twice and compare */
+  PetscBool tsComposed;       /* capture and roll back the undeclared TS, Vec and DM objects composed on the TS */
   PetscInt  retries;          /* rejected steps rolled back before their retry */
   PetscInt  restepChecks;     /* steps taken twice */
   PetscInt  restepMismatches; /* steps whose two takes differed */

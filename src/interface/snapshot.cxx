@@ -187,7 +187,8 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
 . -snapshot_test_restep       - completeness check of the attached TS (`PetscSnapshotSetTestRestep()`); offered only
                                 once attached (`PetscSnapshotSetTS()`)
 . -snapshot_dm_topology       - keep each captured `DMPLEX`'s topology to rebuild it (`PetscSnapshotSetDMTopology()`)
-- -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
+. -snapshot_skip_unchanged <true> - neither copy nor write back a `Vec` whose object state shows it unchanged (`PetscSnapshotSetSkipUnchanged()`)
+- -snapshot_ts_composed        - capture and roll back the objects composed on an attached `TS` (`PetscSnapshotSetTSComposed()`)
 
   Level: beginner
 
@@ -218,6 +219,8 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
   if (set && !ierr) ierr = PetscSnapshotSetDMTopology(snap, flg);
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &flg, &set));
   if (set && !ierr) ierr = PetscSnapshotSetSkipUnchanged(snap, flg);
+  PetscCall(PetscOptionsBool("-snapshot_ts_composed", "Capture and roll back the undeclared TS, Vec and DM objects composed on an attached TS", "PetscSnapshotSetTSComposed", snap->tsComposed, &flg, &set));
+  if (set && !ierr) ierr = PetscSnapshotSetTSComposed(snap, flg);
   if (!ierr && snap->ops->setfromoptions) ierr = (*snap->ops->setfromoptions)(snap, PetscOptionsObject); /* its setters' refusals too */
   if (!ierr) PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)snap, PetscOptionsObject));
   PetscOptionsEnd();

@@ -51,11 +51,20 @@ static PetscErrorCode ReleaseSnapshot(PetscSnapshot *snap)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode ReleaseHeldComposed(Attachment *att)
+{
+  PetscFunctionBegin;
+  for (Composed &c : att->held) PetscCall(PetscObjectDereference(c.obj));
+  att->held.clear();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DestroyAttachment(PetscSnapshotContainerCtxArg arg)
 {
   Attachment *att = static_cast<Attachment *>(PetscSnapshotContainerCtxGet(arg));
 
   PetscFunctionBegin;
+  PetscCall(ReleaseHeldComposed(att));
   PetscCall(TSRestepDestroy(att));
   PetscCall(ReleaseSnapshot(&att->snap));
   delete att;
@@ -152,9 +161,19 @@ PetscErrorCode TSAttachEnsureDeclared(TS ts)
 /* Capture the start of a step and watch its retries. */
 static PetscErrorCode BeginStep(TS ts, Attachment *att, PetscBool wrapped)
 {
+  PetscErrorCode ierr;
+
   PetscFunctionBegin;
   PetscCall(TSAttachEnsureDeclared(ts));
-  PetscCall(PetscSnapshotCapture(att->snap, ts->dm));
+  PetscCall(ReleaseHeldComposed(att));
+  if (att->snap->tsComposed) { /* what the TS carries besides its DM: declared while captured, held until the next step */
+    PetscCall(TSFindUndeclaredComposed(ts, &att->held));
+    for (Composed &c : att->held) PetscCall(PetscObjectReference(c.obj));
+  }
+  PetscCall(TSDeclareComposed(ts->dm, att->held, PETSC_TRUE));
+  ierr = PetscSnapshotCapture(att->snap, ts->dm);
+  PetscCall(TSDeclareComposed(ts->dm, att->held, PETSC_FALSE));
+  PetscCall(ierr);
   att->active  = PETSC_TRUE;
   att->lost    = PETSC_FALSE;
   att->wrapped = wrapped;
@@ -174,9 +193,11 @@ PetscErrorCode TSAttachRestoreStart(Attachment *att, TS ts, PetscBool retry)
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  PetscCall(TSDeclareComposed(ts->dm, att->held, PETSC_TRUE)); /* the composed objects captured with the start */
   tsKeepClock = retry ? ts : nullptr;
   ierr        = PetscSnapshotRestore(att->snap, ts->dm);
   tsKeepClock = nullptr;
+  PetscCall(TSDeclareComposed(ts->dm, att->held, PETSC_FALSE));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

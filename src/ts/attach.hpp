@@ -15,6 +15,13 @@ namespace petscsnapshot
 
 typedef PetscErrorCode (*StepFn)(TS);
 
+/* An object composed on a TS (a TS, Vec or DM) that is not declared on its DM, declared under key while captured */
+struct Composed {
+  std::string key; /* the temporary declaration key */
+  PetscObject obj;
+  std::string name; /* the key it is composed under */
+};
+
 /* restep check: the objects of a TS that a callback can replace, each with how a report names it (restep.cxx) */
 typedef std::vector<std::pair<std::string, PetscObjectId>> Identity;
 
@@ -41,6 +48,7 @@ struct Attachment {
   Identity      composedIds;              /* ... which objects they were (name composed under, id) */
   Identity      identity;                 /* ... the objects of the TS after the previous step */
   PetscBool     haveIdentity = PETSC_FALSE;
+  std::vector<Composed> held; /* -snapshot_ts_composed: the composed objects captured with the start of the step (referenced) */
 };
 
 /* attach.cxx */
@@ -49,6 +57,8 @@ PETSC_INTERN PetscErrorCode TSAttachRestoreStart(Attachment *, TS, PetscBool);
 PETSC_INTERN PetscErrorCode TSAttachTakeStep(TS, Attachment *);
 
 /* restep.cxx */
+PETSC_INTERN PetscErrorCode TSFindUndeclaredComposed(TS, std::vector<Composed> *);
+PETSC_INTERN PetscErrorCode TSDeclareComposed(DM, const std::vector<Composed> &, PetscBool);
 PETSC_INTERN PetscErrorCode TSRestepCheckStep(TS, Attachment *);
 PETSC_INTERN PetscErrorCode TSRestepCheckBetweenSteps(TS, Attachment *);
 PETSC_INTERN PetscErrorCode TSRestepDestroy(Attachment *);

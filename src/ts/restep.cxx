@@ -36,12 +36,6 @@ struct MirrorObjectList {
   MirrorObjectList *next;
 };
 
-struct Composed {
-  std::string key; /* the temporary declaration key */
-  PetscObject obj;
-  std::string name; /* the key it is composed under */
-};
-
 static bool Contains(const std::vector<PetscObject> &objs, PetscObject o)
 {
   for (PetscObject p : objs)
@@ -50,7 +44,7 @@ static bool Contains(const std::vector<PetscObject> &objs, PetscObject o)
 }
 
 /* The objects composed on ts, of a kind a snapshot captures, that are not declared on ts's DM. */
-static PetscErrorCode FindUndeclaredComposed(TS ts, std::vector<Composed> *found)
+PetscErrorCode TSFindUndeclaredComposed(TS ts, std::vector<Composed> *found)
 {
   PetscInt                 n;
   const char             **keys;
@@ -101,7 +95,7 @@ static PetscErrorCode FindUndeclaredComposed(TS ts, std::vector<Composed> *found
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DeclareComposed(DM dm, const std::vector<Composed> &composed, PetscBool declare)
+PetscErrorCode TSDeclareComposed(DM dm, const std::vector<Composed> &composed, PetscBool declare)
 {
   PetscFunctionBegin;
   for (const Composed &c : composed) {
@@ -117,9 +111,9 @@ static PetscErrorCode WithComposed(TS ts, PetscSnapshot take, const std::vector<
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(DeclareComposed(ts->dm, composed, PETSC_TRUE));
+  PetscCall(TSDeclareComposed(ts->dm, composed, PETSC_TRUE));
   ierr = restore ? PetscSnapshotRestore(take, ts->dm) : PetscSnapshotCapture(take, ts->dm);
-  PetscCall(DeclareComposed(ts->dm, composed, PETSC_FALSE));
+  PetscCall(TSDeclareComposed(ts->dm, composed, PETSC_FALSE));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -203,12 +197,12 @@ static PetscErrorCode CaptureComposed(TS ts, Attachment *att, const std::vector<
   /* not the TS's DM's own name: a composed particle TS's swarm has the TS's DM as its cell DM, captured with it
      (PETSc's ex77); ReportComposed() names the scratch as the TS's DM again */
   PetscCall(PetscObjectSetName((PetscObject)att->scratch, (std::string(name) + scratchSuffix).c_str()));
-  PetscCall(DeclareComposed(att->scratch, composed, PETSC_TRUE));
+  PetscCall(TSDeclareComposed(att->scratch, composed, PETSC_TRUE));
   /* the TS itself is not theirs: a composed swarm's cell DM is the TS's DM, which declares the TS (rolled back) */
   PetscCall(PetscSnapshotDMRemoveState(ts->dm, "ts"));
   ierr = PetscSnapshotCapture(att->composed[which], att->scratch);
   PetscCall(TSAttachEnsureDeclared(ts));
-  PetscCall(DeclareComposed(att->scratch, composed, PETSC_FALSE));
+  PetscCall(TSDeclareComposed(att->scratch, composed, PETSC_FALSE));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -255,7 +249,7 @@ static PetscErrorCode GetIdentity(TS ts, Identity *id)
   PetscCall(add("the solution Vec of the TS", (PetscObject)ts->vec_sol));
   PetscCall(TSGetStages(ts, &ns, &Y));
   PetscCall(add("the stage Vecs of the TS (TSReset())", ns > 0 && Y ? (PetscObject)Y[0] : nullptr));
-  PetscCall(FindUndeclaredComposed(ts, &composed));
+  PetscCall(TSFindUndeclaredComposed(ts, &composed));
   for (const Composed &c : composed) {
     PetscCall(add("the object composed on the TS as \"" + c.name + "\"", c.obj));
     if (c.obj->classid == TS_CLASSID) {
@@ -294,7 +288,7 @@ static PetscErrorCode HoldSolutions(TS ts, std::vector<HeldSolution> *held)
   std::vector<Composed> composed;
 
   PetscFunctionBegin;
-  PetscCall(FindUndeclaredComposed(ts, &composed));
+  PetscCall(TSFindUndeclaredComposed(ts, &composed));
   PetscCallCXX(held->push_back({ts, ts->vec_sol}));
   for (const Composed &c : composed)
     if (c.obj->classid == TS_CLASSID) PetscCallCXX(held->push_back({(TS)c.obj, ((TS)c.obj)->vec_sol}));
@@ -331,7 +325,7 @@ static PetscErrorCode PutBack(TS ts, Attachment *att, PetscSnapshot take, TSConv
   PetscFunctionBegin;
   PetscCall(Guard(ts, "putting back the state of the run", [&]() -> PetscErrorCode {
     PetscFunctionBegin;
-    PetscCall(FindUndeclaredComposed(ts, &composed));
+    PetscCall(TSFindUndeclaredComposed(ts, &composed));
     PetscCall(WithComposed(ts, take, composed, PETSC_TRUE));
     if (!ts->setupcalled) PetscCall(TSSetUp(ts));
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -350,7 +344,7 @@ static PetscErrorCode ComposedUnchanged(TS ts, const std::vector<Composed> &comp
   std::string           local;
 
   PetscFunctionBegin;
-  PetscCall(FindUndeclaredComposed(ts, &now));
+  PetscCall(TSFindUndeclaredComposed(ts, &now));
   same = now.size() == composed.size();
   for (size_t i = 0; same && i < now.size(); i++) same = now[i].obj == composed[i].obj && now[i].key == composed[i].key;
   if (!same) PetscCallCXX(local = "the objects composed on the TS were replaced during the step");
@@ -398,10 +392,12 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
 
   PetscFunctionBegin;
   PetscCall(EnsureTakes(ts, att));
-  PetscCall(FindUndeclaredComposed(ts, &composed));
-  PetscCall(ComposedReplacedBetweenSteps(ts, att, composed, start));
+  PetscCall(TSFindUndeclaredComposed(ts, &composed));
+  /* captured with the step (-snapshot_ts_composed): compared with the takes, rolled back like declared state */
+  const bool report = !composed.empty() && !att->snap->tsComposed;
+  if (report) PetscCall(ComposedReplacedBetweenSteps(ts, att, composed, start));
   /* the undeclared composed objects now, and after the first take: what changed between steps and in this one? */
-  if (!composed.empty()) {
+  if (report) {
     PetscCall(Guard(ts, "capturing the objects composed on the TS", [&]() { return CaptureComposed(ts, att, composed, 0); }, &why));
     if (!why.empty()) {
       PetscCall(NotCompared(ts, att, start, "", "the objects composed on the TS are not examined: " + why));
@@ -418,7 +414,7 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
     PetscCall(NotCompared(ts, att, start, "", why));
     att->haveAfter = PETSC_FALSE;
   } else {
-    if (!composed.empty()) {
+    if (report) {
       if (att->haveAfter) PetscCall(ReportComposed(ts, att, 1, 0, start, "between the previous step and this one"));
       PetscCall(Guard(ts, "capturing the objects composed on the TS", [&]() { return CaptureComposed(ts, att, composed, 1); }, &why));
       att->haveAfter = why.empty() ? PETSC_TRUE : PETSC_FALSE;
@@ -458,7 +454,7 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
       att->snap->restepChecks++;
       PetscCall(Report(ts, att, first, start, ""));
       if (!composed.empty()) {
-        if (att->haveAfter) PetscCall(ReportComposed(ts, att, 0, 1, start, "during the step"));
+        if (report && att->haveAfter) PetscCall(ReportComposed(ts, att, 0, 1, start, "during the step"));
         PetscCall(PutBack(ts, att, att->takes[0], reason0, start, ""));
       }
     }
@@ -499,7 +495,7 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
     PetscCall(NotCompared(ts, att, start, what, "they replaced " + replaced + " (TSReset(), TSSetSolution(), TSSolve() with another Vec, or another object composed): taking them again would replace the run's objects a second time"));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(FindUndeclaredComposed(ts, &composed));
+  PetscCall(TSFindUndeclaredComposed(ts, &composed));
   TSConvergedReason reason = ts->reason;
   PetscInt          reject = ts->reject, retries = att->snap->retries, snesIts = ts->snes_its, kspIts = ts->ksp_its, snesFail = ts->num_snes_failures;
   auto              keepStatistics = [&]() { /* the run's statistics are the run's: the retake does not count */
@@ -539,7 +535,7 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
     if (!replaced.empty()) PetscCallCXX(why = "taken again, they replaced " + replaced + " (the run did not, the step before)");
   }
   if (why.empty()) {
-    PetscCall(FindUndeclaredComposed(ts, &composed)); /* the same objects (Replaced() saw none replaced) */
+    PetscCall(TSFindUndeclaredComposed(ts, &composed)); /* the same objects (Replaced() saw none replaced) */
     PetscCall(Guard(ts, "capturing and comparing the retake", [&]() -> PetscErrorCode {
       PetscFunctionBegin;
       PetscCall(WithComposed(ts, att->takes[1], composed, PETSC_FALSE));

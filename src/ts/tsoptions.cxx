@@ -40,7 +40,9 @@ PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot snap)
                           take the prefix of the `TS` followed by "ts_", e.g. -ts_snapshot_view
 
   Notes:
-  The snapshot returned is borrowed: the `TS` owns it and destroys it with itself (`TSDestroy()`). Do not destroy it;
+  The snapshot attached this way also captures and rolls back the undeclared `TS`, `Vec` and `DM` objects composed on
+  the `TS` (`PetscSnapshotSetTSComposed()`; -ts_snapshot_ts_composed false to leave them). The snapshot returned is
+  borrowed: the `TS` owns it and destroys it with itself (`TSDestroy()`). Do not destroy it;
   if you do, `PetscSnapshotDestroy()` only sets your pointer to NULL, and the `TS` goes on using the snapshot. To keep
   the snapshot beyond the `TS`, take a reference of your own with `PetscObjectReference()` and destroy that one.
 
@@ -60,8 +62,9 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   /* listed by -help, with the TS's prefix (not PetscObjectOptionsBegin(): TSSetFromOptions() already listed the TS's) */
   PetscOptionsBegin(PetscObjectComm((PetscObject)ts), prefix, "petsc-snapshot attachment of a TS", "TS");
   PetscCall(PetscOptionsBool("-ts_snapshot", "Attach a petsc-snapshot that rolls back every rejected step", "PetscSnapshotTSSetFromOptions", attach, &attach, nullptr));
-  PetscCall(PetscOptionsBool("-ts_snapshot_test_restep", "Attach a petsc-snapshot and take every step twice, comparing bitwise", "PetscSnapshotSetTestRestep", restep, &restep, nullptr));
   PetscOptionsEnd();
+  /* attaches too; listed by -help as the attached snapshot's own -snapshot_test_restep (prefix ts_) */
+  PetscCall(PetscOptionsGetBool(((PetscObject)ts)->options, prefix, "-ts_snapshot_test_restep", &restep, nullptr));
   if (!attach && !restep) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscSnapshotTSAttachFromOptions_Internal(ts, snap));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -84,6 +87,7 @@ PetscErrorCode PetscSnapshotTSAttachFromOptions_Internal(TS ts, PetscSnapshot *s
     PetscCall(PetscSnapshotCreate(PetscObjectComm((PetscObject)ts), &s));
     PetscCall(PetscSnapshotSetOptionsPrefix(s, prefix));
     PetscCall(PetscSnapshotAppendOptionsPrefix(s, "ts_"));
+    PetscCall(PetscSnapshotSetTSComposed(s, PETSC_TRUE)); /* a program attached from the command line declared nothing */
     PetscCall(PetscSnapshotSetFromOptions(s));
     PetscCall(PetscSnapshotSetTS(s, ts));
     PetscCall(PetscSnapshotDestroy(&s)); /* the TS holds it */
@@ -133,3 +137,63 @@ PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot snap, PetscBool flg)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+
+/*@
+  PetscSnapshotSetTSComposed - Makes an attached `TS` also capture, with the start of every step, the `TS`, `Vec` and
+  `DM` objects composed on the `TS` that are not declared on its `DM`, and roll them back with it
+
+  Logically Collective
+
+  Input Parameters:
++ snap - the snapshot attached (or to be attached) with `PetscSnapshotSetTS()`
+- flg  - `PETSC_TRUE` to capture them
+
+  Options Database Key:
+. -snapshot_ts_composed - capture them (on by default for a snapshot attached from the options database,
+                          `PetscSnapshotTSSetFromOptions()` or -ts_snapshot in a program that loaded the package with
+                          -dll_append: such a program declared nothing)
+
+  Notes:
+  The objects are those the restep check examines (`PetscSnapshotSetTestRestep()`): a second `TS` composed on the `TS`
+  (as PETSc's ex77 composes its particle `TS` under "_SwarmTS") with its `DM`, a `Vec` or a `DM`, each found again at
+  the start of every step (an object composed anew is captured from then on). A rejected step's retry, a failed step
+  and an event's rollback restore them with the rest; a composed `TS` is restored whole, clock included. They are
+  declared on the `DM` only while captured or restored (`PetscSnapshotDMGetStateKeys()` does not list them), and the
+  restep check no longer reports them as state that escapes a retry: it compares them with the two takes instead.
+  Off by default for `PetscSnapshotSetTS()`: declare what belongs to the state with `PetscSnapshotDMAddState()`.
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotGetTSComposed()`, `PetscSnapshotSetTS()`, `PetscSnapshotTSSetFromOptions()`, `PetscSnapshotSetTestRestep()`
+@*/
+PetscErrorCode PetscSnapshotSetTSComposed(PetscSnapshot snap, PetscBool flg)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  snap->tsComposed = flg;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*@
+  PetscSnapshotGetTSComposed - Gets whether an attached `TS` captures the objects composed on it
+
+  Not Collective
+
+  Input Parameter:
+. snap - the snapshot
+
+  Output Parameter:
+. flg - `PETSC_TRUE` if they are captured
+
+  Level: intermediate
+
+.seealso: `PetscSnapshotSetTSComposed()`
+@*/
+PetscErrorCode PetscSnapshotGetTSComposed(PetscSnapshot snap, PetscBool *flg)
+{
+  PetscFunctionBegin;
+  PetscSnapshotValid(snap, 1);
+  PetscCheck(flg, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "PetscSnapshotGetTSComposed: argument 2 is NULL");
+  *flg = snap->tsComposed;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -71,7 +71,8 @@ static PetscErrorCode SnapshotOptionsHandler(PetscObject obj, OptionItemsArg Pet
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsBool("-ts_snapshot", "Attach a petsc-snapshot that rolls back every rejected step", "PetscSnapshotTSSetFromOptions", attach, &attach, nullptr));
-  PetscCall(PetscOptionsBool("-ts_snapshot_test_restep", "Attach a petsc-snapshot and take every step twice, comparing bitwise", "PetscSnapshotSetTestRestep", restep, &restep, nullptr));
+  /* attaches too; listed by -help as the attached snapshot's own -snapshot_test_restep (prefix ts_) */
+  PetscCall(PetscOptionsGetBool(obj->options, obj->prefix, "-ts_snapshot_test_restep", &restep, nullptr));
   if (attach || restep) PetscCall(PetscSnapshotTSAttachFromOptions_Internal(ts, nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
