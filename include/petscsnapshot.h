@@ -198,6 +198,8 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotTSSetFromOptions(TS, PetscSnapshot *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetTestRestep(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetSkipUnchanged(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitorViewer(PetscSnapshot, PetscViewer, PetscViewerFormat);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitorProgress(PetscSnapshot, PetscReal);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);
