@@ -169,7 +169,7 @@ PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot snap, PetscBool flg)
 .ve
   The bytes are those of the arrays the snapshot holds for the `DM`s (`PetscSnapshotView()` lists them): for a
   declared `Vec`, its local values on each rank (a global `Vec` of N values: N times `sizeof(PetscScalar)` in all),
-  for a struct its bytes on each rank, plus what the hooks record (the layout of a `DMDA`: 12 `PetscInt` per rank; the
+  plus what the hooks record (the layout of a `DMDA`: 12 `PetscInt` per rank; the
   local coordinates). A restore counts the same arrays; a restore of a hdf5 file at another number of ranks counts the
   file's arrays as the writer ranks wrote them, so that its figure is that of the capture which wrote the file (the
   copies of the mesh data in PETSc's DMPlex layout, which PETSc's loaders read then, are not counted).
