@@ -159,6 +159,8 @@ PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot snap, PetscBool flg)
   Notes:
   The snapshot takes a reference to the viewer and releases it when it is destroyed or the monitor is set again. Only
   ASCII viewers are supported: any other viewer type is an error (`PETSC_ERR_SUP`), from the options database too.
+  From the options database each snapshot opens its own viewer: several snapshots monitoring into one file need
+  `::append`, or they overwrite each other's lines. The lines are flushed when written.
 
   Each line, printed by rank 0 of the snapshot's communicator after the operation succeeded, names the operation and
   its number since creation or `PetscSnapshotReset()`, the type, the `DM` (and how many `DM`s the operation took,
