@@ -2,7 +2,7 @@ static const char help[] = "-snapshot_monitor as PETSc's monitors: lines into an
                            "and -snapshot_monitor ascii:file::append), one per operation with its name, the bytes (exactly\n"
                            "the arrays captured: a DMDA's Vec of M values and its layout, 12 PetscInt per rank), the time and\n"
                            "GB/s; progress lines of an hdf5 capture and restore above the step, none below; non-ASCII viewers\n"
-                           "refused; an hdf5 restore on another number of ranks (written on size-1 ranks) counts the bytes\n"
+                           "refused, a negative progress step too; an hdf5 restore on another number of ranks (written on size-1 ranks) counts the bytes\n"
                            "the writer counted.\n";
 
 #include <petscdmda.h>
@@ -347,6 +347,9 @@ static PetscErrorCode FromOptions(char *text)
   PetscCall(PetscSnapshotSetOptionsPrefix(snap, "bad_"));
   TestExpectError(PETSC_COMM_WORLD, PetscSnapshotSetFromOptions(snap), "viewer type binary is not supported, only ASCII", "options: -snapshot_monitor binary:file is refused, naming what works");
   PetscCall(PetscOptionsClearValue(NULL, "-bad_snapshot_monitor"));
+  PetscCall(PetscOptionsSetValue(NULL, "-bad_snapshot_monitor_progress", "-5"));
+  TestExpectError(PETSC_COMM_WORLD, PetscSnapshotSetFromOptions(snap), "the step must be 0", "options: a negative -snapshot_monitor_progress is refused with the setter's error");
+  PetscCall(PetscOptionsClearValue(NULL, "-bad_snapshot_monitor_progress"));
   PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, "monitor.bin", FILE_MODE_WRITE, &viewer));
   TestExpectError(PETSC_COMM_WORLD, PetscSnapshotSetMonitorViewer(snap, viewer, PETSC_VIEWER_DEFAULT), "viewer type binary is not supported, only ASCII", "a binary viewer given to the setter is refused");
   PetscCall(PetscViewerDestroy(&viewer));
