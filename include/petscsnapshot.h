@@ -200,6 +200,8 @@ PETSC_EXTERN PetscErrorCode PetscSnapshotSetTSComposed(PetscSnapshot, PetscBool)
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSComposed(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetSkipUnchanged(PetscSnapshot, PetscBool);
 PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitor(PetscSnapshot, PetscBool);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitorViewer(PetscSnapshot, PetscViewer, PetscViewerFormat);
+PETSC_EXTERN PetscErrorCode PetscSnapshotSetMonitorProgress(PetscSnapshot, PetscReal);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetSkipUnchanged(PetscSnapshot, PetscBool *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetTSCounts(PetscSnapshot, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode PetscSnapshotGetRestepDifference(PetscSnapshot, const char *[]);

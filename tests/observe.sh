@@ -41,10 +41,15 @@ hasnot "-info :snapshot shows no other class's messages" mem.txt '^\[[0-9]+\] <(
 hasnot "-info :~snapshot shows none of ours" excluded.txt '<snapshot[:>]'
 has "-info :~snapshot still shows the others" excluded.txt '^\[[0-9]+\] <(vec|mat|dm|sys|ts|snes|ksp|pc)>'
 
-has "monitor: one line per memory capture" mem.txt '^Snapshot capture [0-9]+: type memory, DM "mesh" \(1 DM\), [0-9]+ bytes, [0-9.]+ s$'
-has "monitor: one line per memory restore" mem.txt '^Snapshot restore [0-9]+: type memory, DM "mesh" \(1 DM\), [0-9]+ bytes, [0-9.]+ s$'
+rate='[0-9.e+-]+ GB/s( \([0-9.e+-]+ MB/s\))?$'
+has "monitor: one line per memory capture (bytes, seconds, GB/s)" mem.txt "^Snapshot capture [0-9]+: type memory, DM \"mesh\" \(1 DM\), [0-9]+ bytes, [0-9.]+ s, $rate"
+has "monitor: one line per memory restore" mem.txt "^Snapshot restore [0-9]+: type memory, DM \"mesh\" \(1 DM\), [0-9]+ bytes, [0-9.]+ s, $rate"
 has "monitor: hdf5 capture" run.txt '^Snapshot capture 1: type hdf5, DM "mesh" \(2 DMs\)'
 has "monitor: hdf5 restore" restart.txt '^Snapshot restore 1: type hdf5, DM "mesh" \(2 DMs\)'
+restored=$(sed -nE 's/^Snapshot restore 1: type hdf5, DM "mesh" \(2 DMs\), ([0-9]+) bytes.*/\1/p' restart.txt)
+if [ -n "$restored" ] && [ "$restored" -gt 0 ] && grep -qE "^Snapshot capture [0-9]+: type hdf5, DM \"mesh\" \(2 DMs\), $restored bytes" run.txt; then
+  echo "ok: monitor: the restore on 3 ranks counts the bytes the capture on 2 counted ($restored)"; passed=$((passed + 1))
+else echo "FAIL: monitor: the restore on 3 ranks counts ${restored:-no} bytes, no capture on 2 counted as many"; failed=$((failed + 1)); fi
 captures=$(grep -cE '<snapshot[^>]*> .*capture [0-9]+ \(memory\)' mem.txt); lines=$(grep -cE '^Snapshot capture' mem.txt)
 if [ "$captures" -gt 0 ] && [ "$captures" = "$lines" ]; then echo "ok: as many monitor lines as captures ($lines)"; passed=$((passed + 1))
 else echo "FAIL: $lines monitor lines for $captures captures"; failed=$((failed + 1)); fi

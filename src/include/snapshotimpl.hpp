@@ -95,6 +95,10 @@ struct Entry {
   bool redistribute = false;
   /* with PetscSnapshotSetDMTopology(): the captured DMPlex's topology (owned; freed by DropTopology()) */
   HeldTopology *topology = nullptr;
+  /* loaded from a file (hdf5): this rank's share of the bytes of the entry's arrays as the writer ranks wrote them
+     (writer rank w's rows counted by reader w mod the readers), and their sum over the writers (alike on every rank);
+     what the monitor counts for a restore, at any rank count. -1: not loaded. */
+  double fileShare = -1, fileTotal = -1;
 };
 
 using EntryMap = std::map<std::string, Entry, std::less<>>;
@@ -251,7 +255,12 @@ struct _p_PetscSnapshot {
   PetscInt                 captureCount;
   PetscInt                 restoreCount;
   PetscLogEvent            captureEvent, restoreEvent; /* the storage type's (SnapMemCapture, ...), set by its create */
-  PetscBool                monitor;                    /* -snapshot_monitor: one line per capture and restore */
+  PetscViewerAndFormat    *monitor;                    /* -snapshot_monitor: one line per capture and restore (owned) */
+  PetscReal                monitorProgress;            /* -snapshot_monitor_progress: bytes between progress lines; 0: none */
+  PetscLogDouble           opStart;                    /* the operation under way began then (rank 0's clock for progress lines) */
+  double                   progressTotal;              /* its bytes in all, alike on every rank, if the storage knows them; else < 0 */
+  double                   progressNext;               /* bytes at which the next progress line is due */
+  const char              *progressWhat;               /* "capture", "restore": the operation under way, or NULL */
   petscsnapshot::EntryMap *entries; /* owned; created in PetscSnapshotCreate() */
   void                    *data;    /* the storage type's */
   void                    *scratch; /* reused buffer for comparisons by storage types without a compare op */
@@ -276,6 +285,13 @@ struct _p_PetscSnapshot {
 /* After a capture or restore: the PetscInfo message (name, DMs, bytes, seconds, GB/s) and the -snapshot_monitor line.
    The DMs are those with these object ids; collective when the monitor is on (src/interface/monitor.cxx). */
 PETSC_INTERN PetscErrorCode PetscSnapshotReport_Internal(PetscSnapshot, const char[], DM, const std::vector<PetscObjectId> &, PetscLogDouble);
+/* Progress lines of a long operation (-snapshot_monitor_progress, src/interface/monitor.cxx), printed by rank 0 with its
+   elapsed time, no communication: Begin ("capture" or "restore") and End bracket the operation; a storage type that
+   knows its bytes in all alike on every rank sets snap->progressTotal; Progress prints a line when done (bytes alike on
+   every rank, < 0: none) reached the next step, or always when phase is true (the end of a phase). */
+PETSC_INTERN PetscErrorCode PetscSnapshotProgressBegin_Internal(PetscSnapshot, const char[]);
+PETSC_INTERN PetscErrorCode PetscSnapshotProgress_Internal(PetscSnapshot, double, PetscBool, const char[], ...) PETSC_ATTRIBUTE_FORMAT(4, 5);
+PETSC_INTERN void           PetscSnapshotProgressEnd_Internal(PetscSnapshot);
 
 /* PetscSnapshotSetTS(): the snapshot is attached; read its TS options if it was set from options (src/ts/tsoptions.cxx) */
 PETSC_INTERN PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot);

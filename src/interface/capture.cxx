@@ -367,6 +367,7 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
   PetscCall(PetscSnapshotSetUp(snap));
   PetscTryTypeMethod(snap, begincapture); /* may refuse (no file name): before the event begins */
   PetscCall(PetscTime(&t0));
+  PetscCall(PetscSnapshotProgressBegin_Internal(snap, "capture"));
   PetscCall(PetscLogEventBegin(snap->captureEvent, snap, dm, 0, 0));
   {
     CaptureUndo undo;
@@ -382,6 +383,7 @@ PetscErrorCode PetscSnapshotCapture(PetscSnapshot snap, DM dm)
     if (!ierr) ierr = ierrEnd;
   }
   PetscCall(PetscLogEventEnd(snap->captureEvent, snap, dm, 0, 0));
+  PetscSnapshotProgressEnd_Internal(snap);
   PetscCall(ierr);
   PetscCall(PetscTime(&t1));
   snap->captureCount++;
@@ -426,6 +428,7 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   std::vector<PetscObjectId> visited;
   PetscErrorCode             ierr;
   PetscLogDouble             t0, t1;
+  double                     restored = 0; /* bytes of the file's arrays of the DMs restored so far (progress lines) */
 
   PetscFunctionBegin;
   PetscSnapshotValid(snap, 1);
@@ -438,6 +441,7 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   top.entry    = nullptr;
   top.failures = &checkFailures;
   PetscCall(PetscTime(&t0));
+  PetscCall(PetscSnapshotProgressBegin_Internal(snap, "restore"));
   PetscCall(PetscLogEventBegin(snap->restoreEvent, snap, dm, 0, 0));
   ierr = snap->ops->beginrestore ? (*snap->ops->beginrestore)(snap) : PETSC_SUCCESS; /* e.g. load and verify the file */
   if (!ierr) {
@@ -449,8 +453,10 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
   if (ierr) {
     PetscTryTypeMethod(snap, endrestore);
     PetscCall(PetscLogEventEnd(snap->restoreEvent, snap, dm, 0, 0));
+    PetscSnapshotProgressEnd_Internal(snap);
     PetscCall(ierr);
   }
+  PetscCall(PetscSnapshotProgress_Internal(snap, -1, PETSC_TRUE, "checked %zu DM%s", plan.size(), plan.size() == 1 ? "" : "s"));
   /* every DM of the plan is restored even when a hook (a user's restore function) failed on some rank: the others'
      collective calls must be matched, and a restore that wrote most of the state should write all it can */
   for (auto &[d, entry] : plan) {
@@ -462,10 +468,13 @@ PetscErrorCode PetscSnapshotRestore(PetscSnapshot snap, DM dm)
     rec.failures = &restoreFailures;
     PetscCall(RunHooks(rec, Phase::Restore));
     entry->dmId = ((PetscObject)d)->id; /* the entry is now bound to this DM */
+    if (entry->fileTotal >= 0) restored += entry->fileTotal;
+    PetscCall(PetscSnapshotProgress_Internal(snap, entry->fileTotal >= 0 ? restored : -1, PETSC_TRUE, "restored DM \"%s\"", entry->name.c_str()));
   }
   ierr = AgreeHooks(comm, restoreFailures, false, "", PETSC_ERR_ARG_INCOMP, "PetscSnapshotRestore");
   PetscTryTypeMethod(snap, endrestore);
   PetscCall(PetscLogEventEnd(snap->restoreEvent, snap, dm, 0, 0));
+  PetscSnapshotProgressEnd_Internal(snap);
   PetscCall(ierr);
   PetscCall(PetscTime(&t1));
   snap->restoreCount++;

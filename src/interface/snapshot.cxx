@@ -33,7 +33,9 @@ PetscErrorCode PetscSnapshotCreate(MPI_Comm comm, PetscSnapshot *snap)
   PetscCallCXX(s->entries = new petscsnapshot::EntryMap());
   PetscCallCXX(s->restepFirst = new std::string());
   PetscCallCXX(s->restepWhy = new std::string());
-  s->skipUnchanged = PETSC_TRUE;
+  s->skipUnchanged   = PETSC_TRUE;
+  s->monitorProgress = 1e9;
+  s->progressTotal   = -1;
   *snap = s;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -183,7 +185,8 @@ PetscErrorCode PetscSnapshotGetOptionsPrefix(PetscSnapshot snap, const char *pre
   Options Database Keys:
 + -snapshot_type <memory>     - where captured state is kept (`PetscSnapshotSetType()`)
 . -snapshot_view [viewer]     - view the snapshot when it is destroyed (`PetscSnapshotViewFromOptions()`)
-. -snapshot_monitor           - print one line per capture and restore (`PetscSnapshotSetMonitor()`)
+. -snapshot_monitor [viewer]  - print one line per capture and restore, to stdout or an ASCII file (`PetscSnapshotSetMonitorViewer()`)
+. -snapshot_monitor_progress <1e9> - progress lines of a capture or restore of this many bytes or more (`PetscSnapshotSetMonitorProgress()`)
 . -snapshot_test_restep       - completeness check of the attached TS (`PetscSnapshotSetTestRestep()`); offered only
                                 once attached (`PetscSnapshotSetTS()`)
 . -snapshot_dm_topology       - keep each captured `DMPLEX`'s topology to rebuild it (`PetscSnapshotSetDMTopology()`)
@@ -213,8 +216,18 @@ PetscErrorCode PetscSnapshotSetFromOptions(PetscSnapshot snap)
     PetscCall(PetscOptionsBool("-snapshot_test_restep", "Take every step of the attached TS twice and compare the results bitwise", "PetscSnapshotSetTestRestep", snap->testRestep, &flg, &set));
     if (set && !ierr) ierr = PetscSnapshotSetTestRestep(snap, flg);
   }
-  PetscCall(PetscOptionsBool("-snapshot_monitor", "Print one line per capture and restore", "PetscSnapshotSetMonitor", snap->monitor, &flg, &set));
-  if (set && !ierr) ierr = PetscSnapshotSetMonitor(snap, flg);
+  {
+    PetscViewer       viewer = nullptr;
+    PetscViewerFormat format = PETSC_VIEWER_DEFAULT;
+    PetscReal         step   = snap->monitorProgress;
+
+    /* PETSc's parsing of a viewer option (PetscOptionsGetViewer(), PetscOptionsCreateViewer() from 3.22), as -ksp_monitor */
+    PetscCall(PetscOptionsViewer("-snapshot_monitor", "Print one line per capture and restore (ascii[:file[:format[:append]]])", "PetscSnapshotSetMonitorViewer", &viewer, &format, &set));
+    if (set && !ierr) ierr = PetscSnapshotSetMonitorViewer(snap, viewer, format);
+    PetscCall(PetscViewerDestroy(&viewer)); /* the snapshot holds its own reference */
+    PetscCall(PetscOptionsReal("-snapshot_monitor_progress", "Progress lines of a capture or restore of this many bytes or more, each time as many are done (0: none)", "PetscSnapshotSetMonitorProgress", step, &step, &set));
+    if (set && !ierr) ierr = PetscSnapshotSetMonitorProgress(snap, step);
+  }
   PetscCall(PetscOptionsBool("-snapshot_dm_topology", "Keep the topology of each captured DMPlex, to rebuild it with PetscSnapshotCreateDM()", "PetscSnapshotSetDMTopology", snap->dmTopology, &flg, &set));
   if (set && !ierr) ierr = PetscSnapshotSetDMTopology(snap, flg);
   PetscCall(PetscOptionsBool("-snapshot_skip_unchanged", "Skip Vecs whose object state shows them unchanged since the last capture or restore", "PetscSnapshotSetSkipUnchanged", snap->skipUnchanged, &flg, &set));
@@ -318,6 +331,7 @@ PetscErrorCode PetscSnapshotDestroy(PetscSnapshot *snap)
   PetscCall(PetscSnapshotViewFromOptions(*snap, nullptr, "-snapshot_view"));
   PetscCall(PetscSnapshotReset(*snap));
   PetscTryTypeMethod(*snap, destroy);
+  if ((*snap)->monitor) PetscCall(PetscViewerAndFormatDestroy(&(*snap)->monitor));
   delete (*snap)->entries;
   delete (*snap)->restepFirst;
   delete (*snap)->restepWhy;

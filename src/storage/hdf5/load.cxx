@@ -27,6 +27,7 @@ struct LoadContext {
   std::string problem;     /* the first local problem: agreed and raised collectively */
   uint64_t    fingerprint = 0;
   int         fd          = -1; /* the file's descriptor, to map datasets (mapping.cxx) */
+  double      total       = 0;  /* bytes of the file's arrays, as written (alike on every rank) */
 };
 
 herr_t VisitDataset(hid_t group, const char *name, const H5O_info_t *info, void *ptr);
@@ -148,6 +149,14 @@ PetscErrorCode LoadSlot(LoadContext &lc, hid_t group, const char name[])
   PlanSegments(lc, kind, counts, sums, &segments, &keep, &rankwise);
   for (int r : segments) items += counts[r];
   PetscCall(PetscSnapshotDataTypeSize_Internal(type, &tsize));
+  { /* what the monitor counts: the arrays as the writer ranks wrote them, writer w's rows by reader w mod readers */
+    Entry &e = (*lc.entries)[lc.entry];
+    double row = (double)tsize * (double)bs;
+
+    for (int r = lc.rank; r < W; r += lc.size) e.fileShare += row * (double)counts[r];
+    e.fileTotal += row * (double)offsets[W];
+    lc.total += row * (double)offsets[W];
+  }
   slot.info     = {(PetscSnapshotRecordKind)kind, type, (PetscInt)bs, keep ? (PetscInt)items : 0, hasN ? (PetscInt)Ns[segments.empty() ? 0 : segments[0]] : -1};
   slot.bytes    = tsize * (size_t)bs * (size_t)items;
   slot.seen     = true;
@@ -232,8 +241,10 @@ PetscErrorCode LoadEntries(LoadContext &lc, hid_t fid)
         PetscCallCXX(lc.problem = "group /entries/" + link + " lacks valid attributes (dm_type, comm_size, captures)");
         PetscFunctionReturn(PETSC_SUCCESS);
       }
-      e.commSize = ranks;
-      e.captures = captures;
+      e.commSize  = ranks;
+      e.captures  = captures;
+      e.fileShare = 0;
+      e.fileTotal = 0;
       lc.fingerprint = XXH3_64bits_withSeed(link.data(), link.size(), lc.fingerprint);
       if (PetscSnapshotH5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, VisitDataset, &lc) < 0 && lc.problem.empty()) PetscCallCXX(lc.problem = "group /entries/" + link + " cannot be read (corrupt file)");
       if (!lc.problem.empty()) PetscFunctionReturn(PETSC_SUCCESS);
@@ -420,6 +431,8 @@ PetscErrorCode PetscSnapshotBeginRestore_HDF5(PetscSnapshot snap)
   delete loaded;
   PetscCallCXX(d->lastFile = file);
   if (writers == size) PetscCall(PetscViewerDestroy(&d->loading));
+  snap->progressTotal = lc.total;
+  PetscCall(PetscSnapshotProgress_Internal(snap, lc.total, PETSC_TRUE, "read and verified %s (written by %d rank%s, read by %d)", file.c_str(), writers, writers == 1 ? "" : "s", (int)size));
   if (PetscLogPrintInfo) {
     double bytes = 0;
     for (const auto &[name, e] : *snap->entries)

@@ -38,8 +38,9 @@ static void KillHere(MPI_Comm comm, const HDF5Data *d, PetscInt written)
 }
 
 /* One collective dataset: every rank's items in rank order, with counts and checksums. Its local steps report to lf,
-   agreed before each collective HDF5 call (dataset creation, the collective write) and at the end. */
-PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, const Slot &slot, bool inject, LocalFailures &lf)
+   agreed before each collective HDF5 call (dataset creation, the collective write) and at the end. bytes: the
+   dataset's bytes in all, alike on every rank (from the counts every rank gathers anyway). */
+PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, const Slot &slot, bool inject, LocalFailures &lf, double *bytes)
 {
   static const char     empty = 0; /* HDF5 wants a buffer even for an empty selection */
   PetscMPIInt           size, rank;
@@ -64,6 +65,12 @@ PetscErrorCode WriteSlot(MPI_Comm comm, hid_t group, const std::string &name, co
   for (int r = 0; r < size; r++) {
     if (r < rank) offset += counts[r];
     total += counts[r];
+  }
+  {
+    size_t tsize;
+
+    PetscCall(PetscSnapshotDataTypeSize_Internal(slot.info.type, &tsize));
+    *bytes = (double)total * (double)bs * (double)tsize;
   }
   dims[0]  = (hsize_t)total;
   dims[1]  = (hsize_t)bs;
@@ -138,6 +145,7 @@ PetscErrorCode WriteTSAttributes(MPI_Comm comm, hid_t root, const EntryMap &entr
 
 PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, const std::string &file)
 {
+  double        done = 0; /* bytes of the arrays written, alike on every rank (progress lines) */
   MPI_Comm      comm = PetscObjectComm((PetscObject)snap);
   PetscMPIInt   size;
   PetscInt      written = 0;
@@ -201,10 +209,15 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
       }
       PetscCall(lf.Agree());
       KillHere(comm, d, written);
-      PetscCall(WriteSlot(comm, group, path + "/" + sname, slot, InjectedHere(comm, d, written), lf));
+      double bytes;
+
+      PetscCall(WriteSlot(comm, group, path + "/" + sname, slot, InjectedHere(comm, d, written), lf, &bytes));
       written++;
+      done += bytes;
+      PetscCall(PetscSnapshotProgress_Internal(snap, done, PETSC_FALSE, "wrote DM \"%s\" array \"%s\"", name.c_str(), sname.c_str()));
     }
   }
+  PetscCall(PetscSnapshotProgress_Internal(snap, done, PETSC_TRUE, "wrote the arrays of %zu DM%s", snap->entries->size(), snap->entries->size() == 1 ? "" : "s"));
   /* the same DMPlex data again in PETSc's own layout, which loads on any number of ranks (PETSc's collective calls:
      each one's failure is agreed before the next) */
   for (DM dm : d->meshes) {
@@ -215,6 +228,7 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
     lf.Run(file + ": writing " + name + " in PETSc's DMPlex layout", [&, &topo = topo, &name = name, &vec = vec]() { return petscsnapshot::plexio::WriteVec(viewer, topo, name.c_str(), vec); });
     PetscCall(lf.Agree());
   }
+  if (!d->meshes.empty() || !d->meshVecs.empty()) PetscCall(PetscSnapshotProgress_Internal(snap, -1, PETSC_TRUE, "wrote %zu DMPlex and %zu Vec%s in PETSc's DMPlex layout", d->meshes.size(), d->meshVecs.size(), d->meshVecs.size() == 1 ? "" : "s"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -222,19 +236,21 @@ PetscErrorCode WriteContents(PetscSnapshot snap, PetscViewer viewer, hid_t fid, 
 static constexpr off_t metadataReserve = 262144;
 
 /* Collective: about how many bytes the file will take (every rank's staged data, and the DMPlex data in PETSc's
-   layout: the topology's points and cones, every Vec's values and section), for the check that the disk has room. */
-static PetscErrorCode EstimateFileBytes(PetscSnapshot snap, double *bytes)
+   layout: the topology's points and cones, every Vec's values and section), for the check that the disk has room; and
+   exactly the bytes of the arrays (every rank's staged data), alike on every rank. */
+static PetscErrorCode EstimateFileBytes(PetscSnapshot snap, double *bytes, double *arrays)
 {
-  HDF5Data *d     = Data(snap);
-  double    local = 0;
-  size_t    sets  = 0;
+  HDF5Data *d = Data(snap);
+  double    local[2] = {0, 0}, sums[2];
+  size_t    sets     = 0;
 
   PetscFunctionBegin;
   for (const auto &[name, entry] : *snap->entries)
     for (const auto &[sname, slot] : entry.slots) {
-      local += (double)slot.bytes;
+      local[1] += (double)slot.bytes;
       sets++;
     }
+  local[0] = local[1];
   for (DM dm : d->meshes) {
     PetscInt     pStart, pEnd, cones;
     PetscSection coneSection;
@@ -242,7 +258,7 @@ static PetscErrorCode EstimateFileBytes(PetscSnapshot snap, double *bytes)
     PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
     PetscCall(DMPlexGetConeSection(dm, &coneSection));
     PetscCall(PetscSectionGetStorageSize(coneSection, &cones));
-    local += (double)(pEnd - pStart) * 4 * sizeof(PetscInt) + 2.0 * (double)cones * sizeof(PetscInt); /* order, sizes, labels; cones, orientations */
+    local[0] += (double)(pEnd - pStart) * 4 * sizeof(PetscInt) + 2.0 * (double)cones * sizeof(PetscInt); /* order, sizes, labels; cones, orientations */
     sets += 8;
   }
   for (const auto &[topo, name, vec] : d->meshVecs) {
@@ -250,11 +266,13 @@ static PetscErrorCode EstimateFileBytes(PetscSnapshot snap, double *bytes)
 
     PetscCall(VecGetLocalSize(vec, &n));
     PetscCall(DMPlexGetChart(topo, &pStart, &pEnd));
-    local += (double)n * sizeof(PetscScalar) + (double)(pEnd - pStart) * 3 * sizeof(PetscInt);
+    local[0] += (double)n * sizeof(PetscScalar) + (double)(pEnd - pStart) * 3 * sizeof(PetscInt);
     sets += 4;
   }
-  local += (double)sets * 1024; /* object headers and attributes, per dataset and rank */
-  PetscCall(MPIU_Allreduce(&local, bytes, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+  local[0] += (double)sets * 1024; /* object headers and attributes, per dataset and rank */
+  PetscCall(MPIU_Allreduce(local, sums, 2, MPI_DOUBLE, MPI_SUM, PetscObjectComm((PetscObject)snap)));
+  *bytes  = sums[0];
+  *arrays = sums[1];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -278,12 +296,14 @@ PetscErrorCode WriteFile(PetscSnapshot snap, const std::string &file, const std:
   PetscMPIInt    rank;
   LocalFailures  lf(comm, "PetscSnapshotCapture");
   std::string    reserve;
-  double         needed;
+  double         needed = 0, arrays = 0;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallCXX(reserve = file + ".reserve");
-  PetscCall(EstimateFileBytes(snap, &needed));
+  PetscCall(EstimateFileBytes(snap, &needed, &arrays));
+  snap->progressTotal = arrays;
+  PetscCall(PetscSnapshotProgress_Internal(snap, -1, PETSC_TRUE, "copied and checksummed the arrays of %zu DM%s, writing %s", snap->entries->size(), snap->entries->size() == 1 ? "" : "s", target.c_str()));
   if (rank == 0) {
     FILE *probe = std::fopen(file.c_str(), "wb");
     if (!probe) lf.Fail("cannot create " + file + ", the temporary of snapshot file " + target + ": " + std::strerror(errno), PETSC_ERR_FILE_OPEN);
@@ -482,6 +502,7 @@ PetscErrorCode PetscSnapshotEndCapture_HDF5(PetscSnapshot snap, PetscBool succes
   PetscCall(EndPrevious(snap, d, true));
   PetscCallCXX(d->lastFile = file);
   if (d->durable) PetscCall(SyncDirectory(comm, file)); /* the new file is in place (and what restores it): a failure here says only that the rename may not survive a power loss */
+  PetscCall(PetscSnapshotProgress_Internal(snap, -1, PETSC_TRUE, "%s closed, sealed%s and in place", file.c_str(), d->durable ? ", flushed to disk" : ""));
   if (rank == 0) {
     struct stat st;
     double      bytes = stat(file.c_str(), &st) == 0 ? (double)st.st_size : 0.0;
