@@ -41,7 +41,9 @@ PetscErrorCode PetscSnapshotAttachedOptions_Internal(PetscSnapshot snap)
 
   Notes:
   The snapshot attached this way also captures and rolls back the undeclared `TS`, `Vec` and `DM` objects composed on
-  the `TS` (`PetscSnapshotSetTSComposed()`; -ts_snapshot_ts_composed false to leave them). The snapshot returned is
+  the `TS` (`PetscSnapshotSetTSComposed()`; -ts_snapshot_ts_composed false to leave them). If a snapshot is attached
+  to the `TS` already (an earlier call, or -ts_snapshot read by `TSSetFromOptions()` in a program that loaded the
+  package with -dll_append), that snapshot is set from the options again and returned. The snapshot returned is
   borrowed: the `TS` owns it and destroys it with itself (`TSDestroy()`). Do not destroy it;
   if you do, `PetscSnapshotDestroy()` only sets your pointer to NULL, and the `TS` goes on using the snapshot. To keep
   the snapshot beyond the `TS`, take a reference of your own with `PetscObjectReference()` and destroy that one.
@@ -70,9 +72,10 @@ PetscErrorCode PetscSnapshotTSSetFromOptions(TS ts, PetscSnapshot *snap)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Attach a snapshot set from the options with the prefix of the TS followed by "ts_", unless one is attached already
-   (a program loading the package with -dll_append attached it in TSSetFromOptions(), then calls
-   PetscSnapshotTSSetFromOptions() itself): the snapshot is borrowed, the TS holds it. */
+/* Attach a snapshot set from the options with the prefix of the TS followed by "ts_"; if one is attached already (a
+   second call, or a program loading the package with -dll_append attached it in TSSetFromOptions(), then calls
+   PetscSnapshotTSSetFromOptions() itself), set that one from the options again. The snapshot is borrowed, the TS
+   holds it. */
 PetscErrorCode PetscSnapshotTSAttachFromOptions_Internal(TS ts, PetscSnapshot *snap)
 {
   const char   *prefix;
@@ -92,7 +95,7 @@ PetscErrorCode PetscSnapshotTSAttachFromOptions_Internal(TS ts, PetscSnapshot *s
     PetscCall(PetscSnapshotSetTS(s, ts));
     PetscCall(PetscSnapshotDestroy(&s)); /* the TS holds it */
     PetscCall(PetscSnapshotTSGetAttached_Internal(ts, &s));
-  }
+  } else PetscCall(PetscSnapshotSetFromOptions(s)); /* attached before: its options are read again, as PETSc's are */
   if (snap) *snap = s;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
