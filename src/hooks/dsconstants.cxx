@@ -45,7 +45,7 @@ static PetscErrorCode ConstantsAlike(MPI_Comm comm, const std::vector<PetscInt> 
   size_t                     total = 0;
 
   PetscFunctionBegin;
-  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, range, 2, MPIU_INT, MPI_MAX, comm));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, range, 2, MPIU_INT, MPI_MAX, comm));
   *sameNds = -range[0] == range[1];
   if (!*sameNds) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallCXX(counts.resize(2 * (size_t)nds));
@@ -53,7 +53,7 @@ static PetscErrorCode ConstantsAlike(MPI_Comm comm, const std::vector<PetscInt> 
     counts[2 * s]     = -n[s];
     counts[2 * s + 1] = n[s];
   }
-  if (nds) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, counts.data(), (PetscMPIInt)counts.size(), MPIU_INT, MPI_MAX, comm));
+  if (nds) PetscCall(MPIU_Allreduce(MPI_IN_PLACE, counts.data(), (PetscMPIInt)counts.size(), MPIU_INT, MPI_MAX, comm));
   PetscCallCXX(alike->assign((size_t)nds, 1));
   for (PetscInt s = 0; s < nds; s++) {
     if (-counts[2 * s] != counts[2 * s + 1]) (*alike)[s] = 0;
