@@ -6,7 +6,12 @@ namespace petscsnapshot
 {
 PETSC_INTERN PetscErrorCode RegisterLayoutHooks(void);
 PETSC_INTERN PetscErrorCode RegisterCoordinateHooks(void);
+PETSC_INTERN PetscErrorCode RegisterDSConstantsHooks(void);
 PETSC_INTERN PetscErrorCode RegisterStateHooks(void);
+/* A DMLabel declared as state (src/hooks/labelstate.cxx): a row of the state hook's kinds */
+PETSC_INTERN PetscErrorCode CaptureLabelState(PetscSnapshotRecord, const char[], PetscObject);
+PETSC_INTERN PetscErrorCode CheckLabelState(PetscSnapshotRecord, const char[], PetscObject, const char[]);
+PETSC_INTERN PetscErrorCode RestoreLabelState(PetscSnapshotRecord, const char[], PetscObject);
 PETSC_INTERN PetscErrorCode RegisterSwarmHooks(void);
 /* Which points each rank of a DMPlex holds: a fingerprint of its local topology and point SF (src/hooks/layout.cxx) */
 PETSC_INTERN PetscErrorCode PlexPointsFingerprint(DM, PetscInt[2]);

@@ -425,6 +425,7 @@ static const StateKind stateKinds[] = {
   {"IS",             "IS",         CaptureIS,     CheckIS,     RestoreIS    },
   {"DM",             "DM",         CaptureSubDM,  CheckSubDM,  RestoreSubDM },
   {"TS",             "TS",         CaptureTS,     CheckTS,     RestoreTS    },
+  {"DMLabel",        "DMLabel",    CaptureLabelState, CheckLabelState, RestoreLabelState},
   {"PetscContainer", "user state", CaptureUser,   CheckUser,   RestoreUser  }, /* bytes or callbacks */
 };
 

@@ -70,6 +70,13 @@ typedef const char *PetscSnapshotObjectListName;
   #define PetscSnapshotOptionsCreateViewer PetscOptionsCreateViewer
 #endif
 
+/* DMGetRegionNumDS() gets a sixth argument (the input PetscDS, dsIn) in 3.20 */
+#if PETSC_VERSION_LT(3, 20, 0)
+  #define PetscSnapshotDMGetRegionNumDS(dm, s, label, fields, ds) DMGetRegionNumDS((dm), (s), (label), (fields), (ds))
+#else
+  #define PetscSnapshotDMGetRegionNumDS(dm, s, label, fields, ds) DMGetRegionNumDS((dm), (s), (label), (fields), (ds), NULL)
+#endif
+
 /* DMSwarm cell DMs. Up to 3.22 a swarm has one cell DM (DMSwarmGetCellDM() gives NULL when there is none), its sort
    context is DM_Swarm.sort_context and the cell-id field is DMSwarmPICField_cellid ("DMSwarm_cellid"). From 3.23 a swarm
    has named DMSwarmCellDMs, one active; DMSwarmGetCellDM() raises when there is none, each DMSwarmCellDM has its own

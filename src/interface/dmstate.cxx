@@ -164,6 +164,8 @@ static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
   `IS` (its local indices and block size; restored as an `ISGENERAL`);
   `DM` (captured as an entry of its own, with all of its state, and restored before `dm`: a swarm, an auxiliary mesh);
   `TS` (its time, time step, step number and solution; restoring restarts the method with `TSRestartStep()`);
+  `DMLabel` (its default value and strata, values and points of this rank, restored exactly; at the ranks and in the
+  partition that captured it only);
   user state made with `PetscSnapshotDMAddStateBytes()` or `PetscSnapshotDMAddStateCallbacks()`
 
   Notes:

@@ -24,6 +24,8 @@ struct Composed {
 
 /* restep check: the objects of a TS that a callback can replace, each with how a report names it (restep.cxx) */
 typedef std::vector<std::pair<std::string, PetscObjectId>> Identity;
+/* restep check: a checksum of each label of the TS's DM not declared as state, by name (restep_labels.cxx) */
+typedef std::vector<std::pair<std::string, uint64_t>> LabelSums;
 
 struct Attachment {
   PetscSnapshot snap = nullptr; /* referenced: the TS keeps its snapshot alive */
@@ -49,6 +51,8 @@ struct Attachment {
   Identity      identity;                 /* ... the objects of the TS after the previous step */
   PetscBool     haveIdentity = PETSC_FALSE;
   std::vector<Composed> held; /* -snapshot_ts_composed: the composed objects captured with the start of the step (referenced) */
+  LabelSums     labels;                   /* ... the undeclared labels of its DM after the previous step */
+  PetscBool     haveLabels = PETSC_FALSE;
 };
 
 /* attach.cxx */
@@ -62,6 +66,11 @@ PETSC_INTERN PetscErrorCode TSDeclareComposed(DM, const std::vector<Composed> &,
 PETSC_INTERN PetscErrorCode TSRestepCheckStep(TS, Attachment *);
 PETSC_INTERN PetscErrorCode TSRestepCheckBetweenSteps(TS, Attachment *);
 PETSC_INTERN PetscErrorCode TSRestepDestroy(Attachment *);
+
+/* restep_labels.cxx: the undeclared labels' checksums (local); the first that differs between two (collective: agreed
+   over the TS's ranks; empty when none) */
+PETSC_INTERN PetscErrorCode RestepLabelSums(DM, LabelSums *);
+PETSC_INTERN PetscErrorCode RestepChangedLabel(TS, const LabelSums &, const LabelSums &, std::string *);
 
 } // namespace petscsnapshot
 

@@ -226,6 +226,31 @@ static PetscErrorCode ReportComposed(TS ts, Attachment *att, int from, int to, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The undeclared labels of the TS's DM now; *ok (agreed) is false when they could not be read */
+static PetscErrorCode LabelsNow(TS ts, LabelSums *sums, bool *ok)
+{
+  std::string why;
+
+  PetscFunctionBegin;
+  PetscCall(Guard(ts, "checksumming the labels of the DM", [&]() { return RestepLabelSums(ts->dm, sums); }, &why));
+  *ok = why.empty();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Report an undeclared label that differs from before to after (collective) */
+static PetscErrorCode ReportLabels(TS ts, Attachment *att, const LabelSums &before, const LabelSums &after, PetscReal start, const char when[])
+{
+  std::string changed;
+
+  PetscFunctionBegin;
+  PetscCall(RestepChangedLabel(ts, before, after, &changed));
+  if (changed.empty()) PetscFunctionReturn(PETSC_SUCCESS);
+  att->snap->restepMismatches++;
+  PetscCallCXX(*att->snap->restepFirst = changed);
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "PetscSnapshot restep check, step from t = %g: %s changed %s: a label is captured only when declared, so no retry or restore rolls it back (declare it with PetscSnapshotDMAddState(dm, key, (PetscObject)label))\n", (double)start, changed.c_str(), when));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The objects a callback can replace, each with how a report names it: the TS's DM, solution and first stage Vec
    (recreated by TSReset() and the next TSSetUp()), and the undeclared composed objects, with a composed TS's DM and
    solution. Local. */
@@ -389,9 +414,14 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
   std::vector<Composed> composed;
   Identity              identity, before;
   std::vector<HeldSolution> held;
+  LabelSums             labels0, labels1;
+  bool                  labelsOk;
 
   PetscFunctionBegin;
   PetscCall(EnsureTakes(ts, att));
+  /* the undeclared labels now: changed since the previous step? (then during this one) */
+  PetscCall(LabelsNow(ts, &labels0, &labelsOk));
+  if (labelsOk && att->haveLabels) PetscCall(ReportLabels(ts, att, att->labels, labels0, start, "between the previous step and this one"));
   PetscCall(TSFindUndeclaredComposed(ts, &composed));
   /* captured with the step (-snapshot_ts_composed): compared with the takes, rolled back like declared state */
   const bool report = !composed.empty() && !att->snap->tsComposed;
@@ -408,6 +438,8 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
   PetscCall(TSRestartStep(ts));
   PetscCall(TSAttachTakeStep(ts, att));
   reason0 = ts->reason;
+  if (labelsOk) PetscCall(LabelsNow(ts, &labels1, &labelsOk));
+  if (labelsOk) PetscCall(ReportLabels(ts, att, labels0, labels1, start, "during the step"));
   PetscCall(ComposedUnchanged(ts, composed, &why));
   if (why.empty()) PetscCall(Guard(ts, "capturing the first take", [&]() { return WithComposed(ts, att->takes[0], composed, PETSC_FALSE); }, &why));
   if (!why.empty()) { /* nothing to compare with: the run continues from its step */
@@ -463,6 +495,8 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
   PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &identity); }, &why));
   PetscCallCXX(att->identity = identity);
   att->haveIdentity = why.empty() ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(LabelsNow(ts, &att->labels, &labelsOk)); /* the labels the run continues with */
+  att->haveLabels = labelsOk ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -489,6 +523,15 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
   if (!why.empty() || !att->haveIdentity) { /* whether the callbacks replaced objects is not known: not taken again */
     PetscCall(NotCompared(ts, att, start, what, why.empty() ? std::string("the objects of the TS after the previous step are not known") : why));
     PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  { /* the undeclared labels these callbacks changed, seen now; the retake changes them again, so the next step's
+       check starts from the labels after it */
+    LabelSums labelsNow;
+    bool      labelsOk;
+
+    PetscCall(LabelsNow(ts, &labelsNow, &labelsOk));
+    if (labelsOk && att->haveLabels) PetscCall(ReportLabels(ts, att, att->labels, labelsNow, start, "between the previous step and this one"));
+    att->haveLabels = PETSC_FALSE;
   }
   PetscCall(Replaced(ts, att->identity, now, &replaced));
   if (!replaced.empty()) {
@@ -548,6 +591,11 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
   PetscCall(Guard(ts, "giving the TSs their solution Vecs back", [&]() { return ReleaseSolutions(&held, PETSC_TRUE); }, &why));
   if (!why.empty()) PetscCall(NotCompared(ts, att, start, what, why));
   PetscCall(PutBack(ts, att, att->takes[0], reason, start, what)); /* continue from the state of the run */
+  {
+    bool labelsOk;
+    PetscCall(LabelsNow(ts, &att->labels, &labelsOk));
+    att->haveLabels = labelsOk ? PETSC_TRUE : PETSC_FALSE;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

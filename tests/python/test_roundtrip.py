@@ -161,3 +161,35 @@ def test_hdf5_keep_and_restore_latest():
     assert everywhere(same_bytes(u.getArray(), last))
     for o in (snap, u, mesh):
         o.destroy()
+
+
+@pytest.mark.parametrize("stype", ["memory", "hdf5"])
+def test_label_roundtrips(stype):
+    """A petsc4py DMLabel declared with addState() (C: PetscSnapshotDMAddState()) comes back exactly."""
+    mesh = make_mesh()
+    mesh.createLabel("material")
+    label = mesh.getLabel("material")
+    c0, c1 = mesh.getHeightStratum(0)
+
+    def paint(k):
+        label.reset()
+        for c in range(c0, c1):
+            label.setValue(c, (c + k) % 3)
+
+    def strata():
+        values = label.getValueIS().getIndices().tolist()
+        return values, [label.getStratumIS(v).getIndices().tolist() for v in values]
+
+    ps.addState(mesh, "material", label)
+    paint(1)
+    want = strata()
+    with ps.Snapshot().create(COMM) as snap:
+        snap.setType(stype)
+        if stype == "hdf5":
+            snap.setHDF5FileName("py_label_np%d.h5" % COMM.getSize())
+        snap.capture(mesh)
+        paint(2)
+        assert everywhere(strata() != want)
+        snap.restore(mesh)
+        assert everywhere(strata() == want)
+    mesh.destroy()
