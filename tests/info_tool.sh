@@ -12,7 +12,7 @@ verdict() { if [ "$1" = 0 ]; then echo "ok: $2"; passed=$((passed + 1)); else ec
 good=$dir/hdf5_np3/restart-ckpt.h5 # written on 3 ranks with a DMPlex, a swarm and a TS
 "$tool" --verify "$good" > "$work/good.txt" 2>&1; rc=$?
 verdict $rc "good file (3 writers): --verify exits 0"
-verdict $(grep -q '^20 checks passed, 0 failed: the file is intact$' "$work/good.txt"; echo $?) "good file: its seal, 17 datasets, /topologies and the library's verification pass (20 checks)"
+verdict $(grep -q '^22 checks passed, 0 failed: the file is intact$' "$work/good.txt"; echo $?) "good file: its seal, 19 datasets (two of them PetscDS constants), /topologies and the library's verification pass (22 checks)"
 verdict $(grep -qE '^  ok   the whole file \(its seal: one XXH3-64 over [0-9]+ bytes\)$' "$work/good.txt"; echo $?) "good file: the whole-file checksum (seal) verified"
 verdict $(grep -q 'ok   the library reads and verifies it as a restore does' "$work/good.txt"; echo $?) "good file: verified through the library (PetscSnapshotHDF5Verify)"
 verdict $(grep -q '^  written by 3 MPI ranks' "$work/good.txt" && grep -q 'on another number of ranks: yes, through PETSc.s DMPlex layout of "mesh"' "$work/good.txt"; echo $?) "good file: writers and restart on another rank count (/topologies) stated"
@@ -23,7 +23,7 @@ verdict $([ "$nattr" -ge 12 ] && [ "$unexplained" = 0 ]; echo $?) "every one of 
 verdict $(grep -qE '^  captures = 1 +the writing snapshot.s PetscSnapshotCapture\(\) calls' "$work/good.txt" && grep -qE '^    captures = 1 +captures of this DM in this file' "$work/good.txt"; echo $?) "root captures and per-DM captures each say what they count"
 verdict $(grep -qE '^  topologies_checksum = [0-9a-f]{16} ' "$work/good.txt"; echo $?) "the /topologies checksum in hexadecimal (not a saturated signed number)"
 "$tool" --verify --json "$good" > "$work/good.json" 2>&1
-verdict $(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=d['verify']; assert d['writers']==3 and d['restarts_on_other_rank_counts'] and d['topologies']==['mesh'] and d['ts']['step']==2 and v['intact'] and v['checks_ok']==20 and not v['problems'] and {e['name'] for e in d['entries']}=={'mesh','particles'}" "$work/good.json"; echo $?) "--json: parses; writers, topologies, TS, entries and verdict agree with the text"
+verdict $(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=d['verify']; assert d['writers']==3 and d['restarts_on_other_rank_counts'] and d['topologies']==['mesh'] and d['ts']['step']==2 and v['intact'] and v['checks_ok']==22 and not v['problems'] and {e['name'] for e in d['entries']}=={'mesh','particles'}" "$work/good.json"; echo $?) "--json: parses; writers, topologies, TS, entries and verdict agree with the text"
 
 for f in flip1 flip2 swap ptype lastrank; do
   "$tool" --verify "$dir/hdf5_faults/corrupt/$f.h5" > "$work/$f.txt" 2>&1; rc=$?

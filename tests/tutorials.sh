@@ -23,7 +23,7 @@ ok() { echo "ok: $*"; }
 run() { # run <name> <options...>: the program at <ranks>, output in <name>.out; a failed run fails the test
   local name=$1; shift
   if ! timeout 120 "$mpiexec" -n "$np" "$program" -malloc_dump "$@" > "$name.out" 2>&1; then
-    fail "the $name run failed:"; grep -m5 "ERROR: [A-Za-z]" "$name.out" || tail -5 "$name.out"
+    fail "the $name run failed:"; grep -a -m5 "ERROR: [A-Za-z]" "$name.out" || tail -5 "$name.out"
     return 1
   fi
   if grep -qE "[0-9]+ bytes [A-Za-z_]+\(\) (line|at)" "$name.out"; then fail "the $name run leaked (-malloc_dump)"; fi
