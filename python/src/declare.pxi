@@ -22,8 +22,9 @@ def addState(DM dm not None, key, obj, version=0):
 
     ``obj`` may be:
 
-    - a petsc4py ``Vec``, ``IS``, ``DM`` (a swarm, an auxiliary mesh), ``TS`` or ``DMLabel`` (its strata, restored
-      exactly on the capturing ranks and partition) (C: ``PetscSnapshotDMAddState()``);
+    - a petsc4py ``Vec``, ``IS``, ``DM`` (a swarm, an auxiliary mesh), ``TS``, ``DMLabel`` (its strata, restored
+      exactly on the capturing ranks and partition) or ``Random`` of type ``rander48`` or ``rand48`` (the same numbers
+      drawn again after a restore) (C: ``PetscSnapshotDMAddState()``);
     - ``None``: an object already composed on ``dm`` under ``key``;
     - a NumPy array (C-contiguous, writeable, no Python objects): its bytes are captured and written back into the same
       array; a restore refuses when the size or ``version`` differs (C: ``PetscSnapshotDMAddStateBytes()``);

@@ -12,6 +12,10 @@ PETSC_INTERN PetscErrorCode RegisterStateHooks(void);
 PETSC_INTERN PetscErrorCode CaptureLabelState(PetscSnapshotRecord, const char[], PetscObject);
 PETSC_INTERN PetscErrorCode CheckLabelState(PetscSnapshotRecord, const char[], PetscObject, const char[]);
 PETSC_INTERN PetscErrorCode RestoreLabelState(PetscSnapshotRecord, const char[], PetscObject);
+/* A PetscRandom declared as state (src/hooks/randomstate.cxx): a row of the state hook's kinds */
+PETSC_INTERN PetscErrorCode CaptureRandomState(PetscSnapshotRecord, const char[], PetscObject);
+PETSC_INTERN PetscErrorCode CheckRandomState(PetscSnapshotRecord, const char[], PetscObject, const char[]);
+PETSC_INTERN PetscErrorCode RestoreRandomState(PetscSnapshotRecord, const char[], PetscObject);
 PETSC_INTERN PetscErrorCode RegisterSwarmHooks(void);
 /* Which points each rank of a DMPlex holds: a fingerprint of its local topology and point SF (src/hooks/layout.cxx) */
 PETSC_INTERN PetscErrorCode PlexPointsFingerprint(DM, PetscInt[2]);

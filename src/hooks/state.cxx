@@ -426,6 +426,7 @@ static const StateKind stateKinds[] = {
   {"DM",             "DM",         CaptureSubDM,  CheckSubDM,  RestoreSubDM },
   {"TS",             "TS",         CaptureTS,     CheckTS,     RestoreTS    },
   {"DMLabel",        "DMLabel",    CaptureLabelState, CheckLabelState, RestoreLabelState},
+  {"PetscRandom",    "PetscRandom", CaptureRandomState, CheckRandomState, RestoreRandomState},
   {"PetscContainer", "user state", CaptureUser,   CheckUser,   RestoreUser  }, /* bytes or callbacks */
 };
 

@@ -166,6 +166,9 @@ static PetscErrorCode Undeclare(DM dm, KeyList &keys, KeyList::iterator it)
   `TS` (its time, time step, step number and solution; restoring restarts the method with `TSRestartStep()`);
   `DMLabel` (its default value and strata, values and points of this rank, restored exactly; at the ranks and in the
   partition that captured it only);
+  `PetscRandom` of type `PETSCRANDER48` or `PETSCRAND48` (its type, seed, interval and generator state, so that the
+  same numbers are drawn again; at the ranks and in the partition that captured it only; a changed type is refused, and
+  any other type, `PETSCRAND` included, is refused at capture naming the type);
   user state made with `PetscSnapshotDMAddStateBytes()` or `PetscSnapshotDMAddStateCallbacks()`
 
   Notes:
