@@ -50,6 +50,7 @@ struct Attachment {
   Identity      composedIds;              /* ... which objects they were (name composed under, id) */
   Identity      identity;                 /* ... the objects of the TS after the previous step */
   PetscBool     haveIdentity = PETSC_FALSE;
+  PetscBool     restepUnsupportedSaid = PETSC_FALSE; /* restep check: the method's steps are not taken twice, said */
   std::vector<Composed> held; /* -snapshot_ts_composed: the composed objects captured with the start of the step (referenced) */
   LabelSums     labels;                   /* ... the undeclared labels of its DM after the previous step */
   PetscBool     haveLabels = PETSC_FALSE;

@@ -406,6 +406,20 @@ static PetscErrorCode ComposedReplacedBetweenSteps(TS ts, Attachment *att, const
    arithmetic (see docs/ts.md); the results compared. The run continues from the first take when undeclared composed
    objects were captured (the second take changed them again) or the check failed after it, else from the second
    (equal when the check passes). The first take is the run's step: its errors are the run's. */
+/* Methods whose state carried between steps the snapshot does not capture, so that a step taken again starts from
+   another state (and taking it again changes the run): TSGLEE's auxiliary solution components (its global error
+   estimate), TSPSEUDO's previous function norm and step-size history. Their steps are not taken twice; said once. */
+static PetscErrorCode RestepUnsupported(TS ts, Attachment *att, PetscBool *unsupported)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompareAny((PetscObject)ts, unsupported, TSGLEE, TSPSEUDO, ""));
+  if (*unsupported && !att->restepUnsupportedSaid) {
+    att->restepUnsupportedSaid = PETSC_TRUE;
+    PetscCall(NotCompared(ts, att, ts->ptime, "", std::string("TS type ") + ((PetscObject)ts)->type_name + " carries state between steps that the snapshot does not capture (GLEE's auxiliary solutions, PSEUDO's step-size history): its steps are not taken twice by the restep check (rejected steps are still rolled back)"));
+  } else if (*unsupported) att->snap->restepNotCompared++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
 {
   TSConvergedReason     reason = ts->reason, reason0;
@@ -418,6 +432,14 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
   bool                  labelsOk;
 
   PetscFunctionBegin;
+  {
+    PetscBool unsupported;
+    PetscCall(RestepUnsupported(ts, att, &unsupported));
+    if (unsupported) { /* the run's step, as without the check */
+      PetscCall(TSAttachTakeStep(ts, att));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
   PetscCall(EnsureTakes(ts, att));
   /* the undeclared labels now: changed since the previous step? (then during this one) */
   PetscCall(LabelsNow(ts, &labels0, &labelsOk));
@@ -462,6 +484,9 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
       PetscCall(TSAttachTakeStep(ts, att));
       PetscFunctionReturn(PETSC_SUCCESS);
     }, &why));
+    /* a second take that fails where the run's did not (GLEE's error estimate, carried between steps, is not captured):
+       a difference, and the run goes on from its own take, never from the failed one */
+    const bool secondFailed = why.empty() && ts->reason < 0 && reason0 >= 0;
     if (why.empty()) PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &identity); }, &why));
     if (why.empty()) {
       PetscCall(Replaced(ts, before, identity, &replaced));
@@ -484,8 +509,9 @@ PetscErrorCode TSRestepCheckStep(TS ts, Attachment *att)
       PetscCall(PutBack(ts, att, att->takes[0], reason0, start, ""));
     } else {
       att->snap->restepChecks++;
+      if (secondFailed) PetscCallCXX(first = std::string("the outcome of the step (the second take ended ") + TSConvergedReasons[ts->reason] + ")" + (first.empty() ? "" : ", " + first));
       PetscCall(Report(ts, att, first, start, ""));
-      if (!composed.empty()) {
+      if (!composed.empty() || secondFailed) {
         if (report && att->haveAfter) PetscCall(ReportComposed(ts, att, 0, 1, start, "during the step"));
         PetscCall(PutBack(ts, att, att->takes[0], reason0, start, ""));
       }
@@ -517,6 +543,11 @@ PetscErrorCode TSRestepCheckBetweenSteps(TS ts, Attachment *att)
 
   PetscFunctionBegin;
   if (!ts->prestep && !ts->poststep && !ts->postevaluate && !ts->numbermonitors) PetscFunctionReturn(PETSC_SUCCESS);
+  {
+    PetscBool unsupported;
+    PetscCall(PetscObjectTypeCompareAny((PetscObject)ts, &unsupported, TSGLEE, TSPSEUDO, ""));
+    if (unsupported) PetscFunctionReturn(PETSC_SUCCESS); /* said by RestepUnsupported() */
+  }
   PetscCall(EnsureTakes(ts, att));
   PetscCall(TSAttachEnsureDeclared(ts));
   PetscCall(Guard(ts, "listing the objects of the TS", [&]() { return GetIdentity(ts, &now); }, &why));
